@@ -1,0 +1,344 @@
+//! The nim-wasm wire protocol, version 1: the message types that the SDK and
+//! `nim-server` exchange over one WebSocket, shared by both so they cannot drift.
+//!
+//! Every frame is one UTF-8 JSON text frame holding one object. The object's `t`
+//! field names the message; the other fields are the message's own (camelCase, as
+//! the JavaScript side sees them). Requests from the client carry an `id` chosen by
+//! the client; the server echoes it in the one reply to that request. Pushes from the
+//! server carry no `id`. Unknown fields are ignored, so either side may add optional
+//! fields within version 1. `docs/PROTOCOL.md` is the prose description of this crate.
+//!
+//! ```text
+//! client                                   server
+//!   | -- WebSocket upgrade on /ws ---------> |
+//!   | -- login {id, v, appKey, ...} -------> |   (within the login timeout)
+//!   | <-- loginOk {id, connection, ports} -- |   or loginFailed + close 43xx/44xx
+//!   | -- ping ----------------------------> |   every heartbeatInterval
+//!   | <-- pong ---------------------------- |
+//!   | <-- loginPorts {ports} -------------- |   another device came or went
+//!   | -- kick {id, deviceIds} -----------> |
+//!   | <-- kickResult {id, deviceIds} ------ |
+//!   | <-- kicked {reason, from, ...} ------ |   then close 4001
+//!   | -- logout {id} ---------------------> |
+//!   | <-- logoutOk {id} ------------------- |   then close 1000
+//! ```
+//!
+//! The crate has no I/O and no JSON library: the server encodes with `serde_json`,
+//! the SDK with the browser's own `JSON`.
+
+use serde::{Deserialize, Serialize};
+
+pub mod close;
+pub mod code;
+
+pub use close::{CloseCode, Reconnect};
+
+/// The protocol version this crate speaks, sent as `v` in [`LoginRequest`].
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The largest text frame either side accepts, in bytes.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+
+/// The most device ids one [`KickRequest`] may name.
+pub const MAX_KICK_DEVICE_IDS: usize = 64;
+
+/// The longest `customTag` a login may carry, in characters.
+pub const MAX_CUSTOM_TAG_CHARS: usize = 32;
+
+/// A message sent by the SDK to the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "camelCase")]
+pub enum ClientMessage {
+    /// Authenticate this connection; must be the first message.
+    Login(LoginRequest),
+    /// Kick other devices of the same account.
+    Kick(KickRequest),
+    /// End the session; the server replies `logoutOk` and closes with 1000.
+    Logout(LogoutRequest),
+    /// Heartbeat; the server replies `pong`.
+    Ping,
+}
+
+/// A message sent by the server to the SDK.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "camelCase")]
+pub enum ServerMessage {
+    /// The login succeeded.
+    LoginOk(LoginOk),
+    /// The login was refused; the server closes the socket right after it.
+    LoginFailed(LoginFailed),
+    /// Push: the account's other devices changed.
+    LoginPorts(LoginPortsChange),
+    /// The reply to a [`KickRequest`].
+    KickResult(KickResult),
+    /// Push: this connection was kicked; the server closes it with 4001 right after.
+    Kicked(Kicked),
+    /// The reply to a [`LogoutRequest`].
+    LogoutOk(LogoutOk),
+    /// The reply to [`ClientMessage::Ping`].
+    Pong,
+    /// A request could not be served, or a frame could not be understood.
+    Error(ErrorReply),
+}
+
+/// The kind of device a connection belongs to, as NIM names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeviceType {
+    /// An Android phone or tablet.
+    Android,
+    /// An iPhone or iPad.
+    #[serde(rename = "iOS")]
+    Ios,
+    /// A Windows desktop client.
+    #[serde(rename = "PC")]
+    Pc,
+    /// A Windows Phone.
+    WindowsPhone,
+    /// A web page (what this SDK always logs in as).
+    Web,
+    /// A server-side client.
+    Server,
+    /// A macOS desktop client.
+    Mac,
+    /// A HarmonyOS device.
+    #[serde(rename = "HarmonyOS")]
+    HarmonyOs,
+}
+
+impl DeviceType {
+    /// Whether this is a desktop-class device for the `desktop-mobile` policy.
+    pub fn is_desktop(self) -> bool {
+        matches!(self, DeviceType::Pc | DeviceType::Web | DeviceType::Mac)
+    }
+
+    /// Whether this is a mobile-class device for the `desktop-mobile` policy.
+    pub fn is_mobile(self) -> bool {
+        matches!(
+            self,
+            DeviceType::Android
+                | DeviceType::Ios
+                | DeviceType::WindowsPhone
+                | DeviceType::HarmonyOs
+        )
+    }
+
+    /// The name NIM uses on the wire and in payloads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceType::Android => "Android",
+            DeviceType::Ios => "iOS",
+            DeviceType::Pc => "PC",
+            DeviceType::WindowsPhone => "WindowsPhone",
+            DeviceType::Web => "Web",
+            DeviceType::Server => "Server",
+            DeviceType::Mac => "Mac",
+            DeviceType::HarmonyOs => "HarmonyOS",
+        }
+    }
+}
+
+/// `login`: authenticate the connection as one device of one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginRequest {
+    /// Request id, echoed in the reply.
+    pub id: u32,
+    /// Protocol version, [`PROTOCOL_VERSION`].
+    pub v: u32,
+    /// The app the account belongs to.
+    pub app_key: String,
+    /// The account (NIM `accid`).
+    pub account: String,
+    /// The account's current token.
+    pub token: String,
+    /// 0 static token, 1 dynamic token (the same check on the server in v1).
+    #[serde(default)]
+    pub auth_type: u8,
+    /// Stable id of this device (browser tab), chosen by the client.
+    pub device_id: String,
+    /// The device's kind.
+    #[serde(rename = "type")]
+    pub device_type: DeviceType,
+    /// Free-form operating system / browser description.
+    #[serde(default)]
+    pub os: String,
+    /// Hardware address where the client knows one; empty for web pages.
+    #[serde(default)]
+    pub mac: String,
+    /// App-defined tag shown to the account's other devices (at most 32 chars).
+    #[serde(default)]
+    pub custom_tag: String,
+    /// App-defined client type (> 0), 0 when unset.
+    #[serde(default)]
+    pub custom_client_type: u32,
+    /// App-defined login extension, passed through to the app backend.
+    #[serde(default)]
+    pub login_ext: String,
+    /// `true` for an automatic re-login after a broken session, `false` when a
+    /// person asked to log in. An automatic login never kicks another device.
+    #[serde(default)]
+    pub auto: bool,
+    /// How often the client sends `ping`, in ms; the server derives its idle
+    /// timeout from it (see [`LoginOk::idle_timeout`]).
+    #[serde(default)]
+    pub heartbeat_interval: u32,
+}
+
+/// `loginOk`: the login succeeded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginOk {
+    /// Request id of the `login`.
+    pub id: u32,
+    /// This connection's details: the SDK's `onconnect` payload.
+    pub connection: ConnectionInfo,
+    /// The account's other live devices (never this connection).
+    pub ports: Vec<LoginPort>,
+    /// The server closes the connection (4003) when it hears nothing for this many ms.
+    pub idle_timeout: u32,
+}
+
+/// The details of an accepted connection, as NIM's `onconnect` gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionInfo {
+    /// The device id of the account's previous login, or empty.
+    pub last_login_device_id: String,
+    /// This connection's `customTag`.
+    pub custom_tag: String,
+    /// Server-assigned id of this connection.
+    pub connection_id: String,
+    /// The client's IP address as the server sees it.
+    pub ip: String,
+    /// The client's source port as the server sees it.
+    pub port: String,
+    /// Country code of `ip`, or empty when unknown.
+    pub country: String,
+}
+
+/// `loginFailed`: the login was refused with a NIM code; see [`code`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginFailed {
+    /// Request id of the `login`.
+    pub id: u32,
+    /// NIM login code: 302, 403, 404, 416, 417, 422, ...
+    pub code: u16,
+    /// Human-readable reason.
+    pub message: String,
+}
+
+/// One device of an account, as NIM's `onloginportschange` gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginPort {
+    /// The device's kind.
+    #[serde(rename = "type")]
+    pub device_type: DeviceType,
+    /// The device's operating system description.
+    pub os: String,
+    /// The device's hardware address, or empty.
+    pub mac: String,
+    /// The device's id.
+    pub device_id: String,
+    /// The account the device is logged in as.
+    pub account: String,
+    /// The device's `customTag`.
+    pub custom_tag: String,
+    /// The device's `customClientType`, 0 when unset.
+    pub custom_client_type: u32,
+    /// Server-assigned id of the device's connection.
+    pub connection_id: String,
+    /// The device's IP address.
+    pub ip: String,
+    /// Login time, ms since the Unix epoch.
+    pub time: u64,
+    /// `false` when this entry reports that the device just went offline.
+    pub online: bool,
+}
+
+/// `loginPorts`: push of the devices of the account that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginPortsChange {
+    /// The devices that came online (`online: true`) or went offline (`online: false`).
+    pub ports: Vec<LoginPort>,
+}
+
+/// `kick`: kick other devices of the same account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KickRequest {
+    /// Request id, echoed in the reply.
+    pub id: u32,
+    /// The devices to kick (1 to [`MAX_KICK_DEVICE_IDS`]).
+    pub device_ids: Vec<String>,
+    /// App-defined text passed to the kicked devices.
+    #[serde(default)]
+    pub custom: String,
+}
+
+/// `kickResult`: the devices that were actually kicked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KickResult {
+    /// Request id of the `kick`.
+    pub id: u32,
+    /// The ids of the devices that were online and have been kicked.
+    pub device_ids: Vec<String>,
+}
+
+/// Why a connection was kicked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KickReason {
+    /// A newer manual login took this device's slot under the app's device policy.
+    SamePlatformKick,
+    /// The app backend kicked the account (e.g. `block.action` with `needkick`).
+    ServerKick,
+    /// Another device of the account called `kick`.
+    OtherPlatformKick,
+}
+
+/// `kicked`: this connection is being kicked; a close with 4001 follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Kicked {
+    /// Why.
+    pub reason: KickReason,
+    /// The kicking device's type, absent for `serverKick`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DeviceType>,
+    /// The kicking device's id, absent for `serverKick`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_device_id: Option<String>,
+    /// App-defined text from the kicker.
+    #[serde(default)]
+    pub custom: String,
+}
+
+/// `logout`: end the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutRequest {
+    /// Request id, echoed in the reply.
+    pub id: u32,
+}
+
+/// `logoutOk`: the session ended; a close with 1000 follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutOk {
+    /// Request id of the `logout`.
+    pub id: u32,
+}
+
+/// `error`: a request failed or a frame was not understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorReply {
+    /// The id of the failed request, absent when the frame had none readable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u32>,
+    /// A code from [`code`].
+    pub code: u16,
+    /// Human-readable reason.
+    pub message: String,
+}

@@ -1,0 +1,208 @@
+//! Every message survives encode -> JSON -> decode unchanged, and the JSON has the
+//! field names that docs/PROTOCOL.md promises.
+
+use nim_protocol::*;
+use serde_json::{json, Value};
+
+fn port(device_id: &str, online: bool) -> LoginPort {
+    LoginPort {
+        device_type: DeviceType::Web,
+        os: "Chrome 156".into(),
+        mac: String::new(),
+        device_id: device_id.into(),
+        account: "alice".into(),
+        custom_tag: "tab".into(),
+        custom_client_type: 3,
+        connection_id: "c-17".into(),
+        ip: "127.0.0.1".into(),
+        time: 1_764_000_000_123,
+        online,
+    }
+}
+
+fn client_round_trip(msg: ClientMessage) -> Value {
+    let text = serde_json::to_string(&msg).expect("encode");
+    let back: ClientMessage = serde_json::from_str(&text).expect("decode");
+    assert_eq!(back, msg);
+    serde_json::from_str(&text).expect("json")
+}
+
+fn server_round_trip(msg: ServerMessage) -> Value {
+    let text = serde_json::to_string(&msg).expect("encode");
+    let back: ServerMessage = serde_json::from_str(&text).expect("decode");
+    assert_eq!(back, msg);
+    serde_json::from_str(&text).expect("json")
+}
+
+#[test]
+fn login_request_round_trips_with_camel_case_fields() {
+    let v = client_round_trip(ClientMessage::Login(LoginRequest {
+        id: 1,
+        v: PROTOCOL_VERSION,
+        app_key: "app".into(),
+        account: "alice".into(),
+        token: "secret".into(),
+        auth_type: 1,
+        device_id: "d1".into(),
+        device_type: DeviceType::Web,
+        os: "Linux".into(),
+        mac: String::new(),
+        custom_tag: "t".into(),
+        custom_client_type: 2,
+        login_ext: "ext".into(),
+        auto: true,
+        heartbeat_interval: 30_000,
+    }));
+    assert_eq!(v["t"], "login");
+    assert_eq!(v["appKey"], "app");
+    assert_eq!(v["deviceId"], "d1");
+    assert_eq!(v["type"], "Web");
+    assert_eq!(v["customClientType"], 2);
+    assert_eq!(v["heartbeatInterval"], 30_000);
+}
+
+#[test]
+fn login_request_optional_fields_default_when_missing() {
+    let msg: ClientMessage = serde_json::from_value(json!({
+        "t": "login", "id": 7, "v": 1, "appKey": "a", "account": "b", "token": "c",
+        "deviceId": "d", "type": "iOS", "someFutureField": true
+    }))
+    .expect("decode");
+    let ClientMessage::Login(login) = msg else {
+        panic!("not a login: {msg:?}")
+    };
+    assert_eq!(login.device_type, DeviceType::Ios);
+    assert!(!login.auto);
+    assert_eq!(login.custom_tag, "");
+    assert_eq!(login.custom_client_type, 0);
+}
+
+#[test]
+fn kick_logout_and_ping_round_trip() {
+    let v = client_round_trip(ClientMessage::Kick(KickRequest {
+        id: 2,
+        device_ids: vec!["d2".into(), "d3".into()],
+        custom: "bye".into(),
+    }));
+    assert_eq!(v["deviceIds"], json!(["d2", "d3"]));
+    let v = client_round_trip(ClientMessage::Logout(LogoutRequest { id: 3 }));
+    assert_eq!(v, json!({"t": "logout", "id": 3}));
+    let v = client_round_trip(ClientMessage::Ping);
+    assert_eq!(v, json!({"t": "ping"}));
+}
+
+#[test]
+fn login_ok_carries_connection_and_ports() {
+    let v = server_round_trip(ServerMessage::LoginOk(LoginOk {
+        id: 1,
+        connection: ConnectionInfo {
+            last_login_device_id: "d0".into(),
+            custom_tag: "tab".into(),
+            connection_id: "c-18".into(),
+            ip: "127.0.0.1".into(),
+            port: "50123".into(),
+            country: String::new(),
+        },
+        ports: vec![port("d2", true)],
+        idle_timeout: 65_000,
+    }));
+    assert_eq!(v["t"], "loginOk");
+    assert_eq!(v["connection"]["lastLoginDeviceId"], "d0");
+    assert_eq!(v["connection"]["connectionId"], "c-18");
+    assert_eq!(v["ports"][0]["type"], "Web");
+    assert_eq!(v["ports"][0]["time"], 1_764_000_000_123u64);
+    assert_eq!(v["ports"][0]["online"], true);
+    assert_eq!(v["idleTimeout"], 65_000);
+}
+
+#[test]
+fn pushes_and_replies_round_trip() {
+    let v = server_round_trip(ServerMessage::LoginFailed(LoginFailed {
+        id: 1,
+        code: code::BAD_TOKEN,
+        message: "bad token".into(),
+    }));
+    assert_eq!(v["code"], 302);
+    let v = server_round_trip(ServerMessage::LoginPorts(LoginPortsChange {
+        ports: vec![port("d2", false)],
+    }));
+    assert_eq!(v["t"], "loginPorts");
+    assert_eq!(v["ports"][0]["online"], false);
+    let v = server_round_trip(ServerMessage::KickResult(KickResult {
+        id: 4,
+        device_ids: vec!["d2".into()],
+    }));
+    assert_eq!(v, json!({"t": "kickResult", "id": 4, "deviceIds": ["d2"]}));
+    let v = server_round_trip(ServerMessage::Kicked(Kicked {
+        reason: KickReason::OtherPlatformKick,
+        from: Some(DeviceType::Web),
+        from_device_id: Some("d1".into()),
+        custom: String::new(),
+    }));
+    assert_eq!(v["reason"], "otherPlatformKick");
+    assert_eq!(v["from"], "Web");
+    let v = server_round_trip(ServerMessage::Kicked(Kicked {
+        reason: KickReason::ServerKick,
+        from: None,
+        from_device_id: None,
+        custom: String::new(),
+    }));
+    assert!(v.get("from").is_none());
+    server_round_trip(ServerMessage::LogoutOk(LogoutOk { id: 5 }));
+    server_round_trip(ServerMessage::Pong);
+    let v = server_round_trip(ServerMessage::Error(ErrorReply {
+        id: None,
+        code: code::BAD_REQUEST,
+        message: "invalid JSON".into(),
+    }));
+    assert_eq!(
+        v,
+        json!({"t": "error", "code": 400, "message": "invalid JSON"})
+    );
+}
+
+#[test]
+fn every_device_type_uses_the_nim_name() {
+    for (ty, name) in [
+        (DeviceType::Android, "Android"),
+        (DeviceType::Ios, "iOS"),
+        (DeviceType::Pc, "PC"),
+        (DeviceType::WindowsPhone, "WindowsPhone"),
+        (DeviceType::Web, "Web"),
+        (DeviceType::Server, "Server"),
+        (DeviceType::Mac, "Mac"),
+        (DeviceType::HarmonyOs, "HarmonyOS"),
+    ] {
+        assert_eq!(serde_json::to_value(ty).expect("encode"), json!(name));
+        assert_eq!(ty.as_str(), name);
+    }
+}
+
+#[test]
+fn unknown_message_type_is_a_decode_error() {
+    assert!(serde_json::from_str::<ClientMessage>(r#"{"t":"fly","id":1}"#).is_err());
+    assert!(
+        serde_json::from_str::<ClientMessage>(r#"{"t":"kick","id":"x","deviceIds":[]}"#).is_err()
+    );
+}
+
+#[test]
+fn close_codes_say_whether_to_reconnect() {
+    assert_eq!(CloseCode::KICKED.reconnect(), Reconnect::Never);
+    assert_eq!(CloseCode::NORMAL.reconnect(), Reconnect::Never);
+    assert_eq!(CloseCode::REPLACED.reconnect(), Reconnect::Never);
+    assert_eq!(CloseCode::login_refused(302).reconnect(), Reconnect::Never);
+    assert_eq!(CloseCode::login_refused(417).reconnect(), Reconnect::Never);
+    assert_eq!(
+        CloseCode::login_refused(416).reconnect(),
+        Reconnect::WithBackoff
+    );
+    assert_eq!(
+        CloseCode::SERVICE_RESTART.reconnect(),
+        Reconnect::WithBackoff
+    );
+    assert_eq!(CloseCode::ABNORMAL.reconnect(), Reconnect::WithBackoff);
+    assert_eq!(CloseCode::IDLE_TIMEOUT.reconnect(), Reconnect::WithBackoff);
+    assert_eq!(CloseCode(4422).refused_login_code(), Some(422));
+    assert_eq!(CloseCode::KICKED.refused_login_code(), None);
+}

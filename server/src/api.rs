@@ -1,0 +1,299 @@
+//! The app backend's server API, in NIM's `nimserver` shape, plus the development
+//! token endpoint.
+//!
+//! Every `/nimserver/user/*.action` call is a form-encoded POST signed with the
+//! headers `AppKey`, `Nonce`, `CurTime` (unix seconds) and `CheckSum` (lowercase hex
+//! SHA-1 of `AppSecret + Nonce + CurTime`). Replies are always HTTP 200 with a JSON
+//! body whose `code` says what happened (200 done, 414 bad parameter, 403 refused,
+//! 404 no such account, 431 replayed nonce, 500 server error), as NIM does.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use serde_json::{json, Value};
+use sha1::{Digest, Sha1};
+use tracing::{info, warn};
+
+use crate::config::App;
+use crate::store::{constant_time_eq, random_token, Created};
+use crate::{Error, Shared};
+
+/// Parameter error (missing or malformed field or header).
+pub const CODE_BAD_PARAMETER: u16 = 414;
+/// Refused: unknown app key, bad checksum, `CurTime` out of range.
+pub const CODE_FORBIDDEN: u16 = 403;
+/// No such account.
+pub const CODE_NO_ACCOUNT: u16 = 404;
+/// A `Nonce` that was already used (a replayed request).
+pub const CODE_REPLAYED: u16 = 431;
+/// The server failed.
+pub const CODE_SERVER_ERROR: u16 = 500;
+
+/// Longest accepted `accid`, token and nonce, in bytes.
+const MAX_ACCID_BYTES: usize = 128;
+const MAX_TOKEN_BYTES: usize = 128;
+const MAX_NONCE_BYTES: usize = 128;
+/// Longest accepted `name`, in characters.
+const MAX_NAME_CHARS: usize = 64;
+
+/// A refused call: its NIM code and description.
+struct Refusal(u16, String);
+
+impl Refusal {
+    fn new(code: u16, desc: impl Into<String>) -> Refusal {
+        Refusal(code, desc.into())
+    }
+}
+
+impl From<Error> for Refusal {
+    fn from(err: Error) -> Refusal {
+        warn!(error = %err, "server API call failed");
+        Refusal::new(CODE_SERVER_ERROR, "server error")
+    }
+}
+
+type Reply = Result<Value, Refusal>;
+
+fn respond(shared: &Shared, reply: Reply) -> Response {
+    let body = match reply {
+        Ok(mut body) => {
+            body["code"] = json!(200);
+            shared.metrics.api_call(200);
+            body
+        }
+        Err(Refusal(code, desc)) => {
+            shared.metrics.api_call(code);
+            json!({ "code": code, "desc": desc })
+        }
+    };
+    Json(body).into_response()
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, Refusal> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| Refusal::new(CODE_BAD_PARAMETER, format!("missing header {name}")))
+}
+
+/// The lowercase hex `CheckSum` of a call.
+pub fn checksum(secret: &str, nonce: &str, cur_time: &str) -> String {
+    let mut sha = Sha1::new();
+    sha.update(secret.as_bytes());
+    sha.update(nonce.as_bytes());
+    sha.update(cur_time.as_bytes());
+    hex::encode(sha.finalize())
+}
+
+/// Checks the signature headers and returns the calling app.
+async fn authenticate<'a>(shared: &'a Shared, headers: &HeaderMap) -> Result<&'a App, Refusal> {
+    let key = header(headers, "AppKey")?;
+    let nonce = header(headers, "Nonce")?;
+    let cur_time = header(headers, "CurTime")?;
+    let sum = header(headers, "CheckSum")?;
+    if nonce.len() > MAX_NONCE_BYTES {
+        return Err(Refusal::new(CODE_BAD_PARAMETER, "Nonce too long"));
+    }
+    let time: i64 = cur_time
+        .parse()
+        .map_err(|_| Refusal::new(CODE_BAD_PARAMETER, "CurTime must be unix seconds"))?;
+    let Some(app) = shared.config.app(key) else {
+        return Err(Refusal::new(CODE_FORBIDDEN, "unknown AppKey"));
+    };
+    let expected = checksum(&app.secret, nonce, cur_time);
+    if !constant_time_eq(expected.as_bytes(), sum.to_ascii_lowercase().as_bytes()) {
+        return Err(Refusal::new(CODE_FORBIDDEN, "bad CheckSum"));
+    }
+    let now = now_secs();
+    let skew = shared.config.limits.curtime_skew.as_secs() as i64;
+    if (now - time).abs() > skew {
+        return Err(Refusal::new(CODE_FORBIDDEN, "CurTime out of range"));
+    }
+    if !shared.store.use_nonce(&app.key, nonce, now).await? {
+        return Err(Refusal::new(CODE_REPLAYED, "Nonce already used"));
+    }
+    Ok(app)
+}
+
+type FormResult = Result<Form<HashMap<String, String>>, FormRejection>;
+
+fn form_fields(form: FormResult) -> Result<HashMap<String, String>, Refusal> {
+    form.map(|Form(fields)| fields).map_err(|rejection| {
+        Refusal::new(
+            CODE_BAD_PARAMETER,
+            format!("body must be form-encoded: {rejection}"),
+        )
+    })
+}
+
+fn accid(fields: &HashMap<String, String>, name: &str) -> Result<String, Refusal> {
+    let accid = fields.get(name).map(String::as_str).unwrap_or("");
+    if accid.is_empty() || accid.len() > MAX_ACCID_BYTES || accid.chars().any(char::is_control) {
+        return Err(Refusal::new(CODE_BAD_PARAMETER, format!("bad {name}")));
+    }
+    Ok(accid.to_owned())
+}
+
+fn token(fields: &HashMap<String, String>) -> Result<Option<String>, Refusal> {
+    match fields.get("token") {
+        None => Ok(None),
+        Some(token) if token.is_empty() || token.len() > MAX_TOKEN_BYTES => {
+            Err(Refusal::new(CODE_BAD_PARAMETER, "bad token"))
+        }
+        Some(token) => Ok(Some(token.clone())),
+    }
+}
+
+/// `POST /nimserver/user/{action}`.
+pub(crate) async fn user_action(
+    State(shared): State<Arc<Shared>>,
+    Path(action): Path<String>,
+    headers: HeaderMap,
+    form: FormResult,
+) -> Response {
+    if !matches!(
+        action.as_str(),
+        "create.action"
+            | "update.action"
+            | "refreshToken.action"
+            | "block.action"
+            | "unblock.action"
+    ) {
+        let body = json!({ "code": 404, "desc": "no such action" });
+        return (StatusCode::NOT_FOUND, Json(body)).into_response();
+    }
+    let reply = async {
+        let app = authenticate(&shared, &headers).await?;
+        let fields = form_fields(form)?;
+        let accid = accid(&fields, "accid")?;
+        let result = perform(&shared, app, &action, &accid, &fields).await;
+        let code = result.as_ref().map_or_else(|r| r.0, |_| 200);
+        info!(app = %app.key, %accid, %action, code, "server API call");
+        result
+    }
+    .await;
+    respond(&shared, reply)
+}
+
+async fn perform(
+    shared: &Shared,
+    app: &App,
+    action: &str,
+    accid: &str,
+    fields: &HashMap<String, String>,
+) -> Reply {
+    let no_account = || Refusal::new(CODE_NO_ACCOUNT, "accid not register");
+    match action {
+        "create.action" => {
+            let token = token(fields)?.unwrap_or_else(random_token);
+            let name = fields.get("name").cloned().unwrap_or_default();
+            if name.chars().count() > MAX_NAME_CHARS {
+                return Err(Refusal::new(CODE_BAD_PARAMETER, "name too long"));
+            }
+            match shared.store.create(&app.key, accid, &name, &token).await? {
+                Created::Created => {
+                    Ok(json!({ "info": { "token": token, "accid": accid, "name": name } }))
+                }
+                Created::AlreadyExists => Err(Refusal::new(CODE_BAD_PARAMETER, "already register")),
+            }
+        }
+        "update.action" => {
+            let token =
+                token(fields)?.ok_or_else(|| Refusal::new(CODE_BAD_PARAMETER, "bad token"))?;
+            if !shared.store.set_token(&app.key, accid, &token).await? {
+                return Err(no_account());
+            }
+            Ok(json!({}))
+        }
+        "refreshToken.action" => {
+            let token = random_token();
+            if !shared.store.set_token(&app.key, accid, &token).await? {
+                return Err(no_account());
+            }
+            Ok(json!({ "info": { "token": token, "accid": accid } }))
+        }
+        "block.action" => {
+            let needkick = match fields.get("needkick").map(String::as_str) {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => return Err(Refusal::new(CODE_BAD_PARAMETER, "bad needkick")),
+            };
+            if !shared.store.set_blocked(&app.key, accid, true).await? {
+                return Err(no_account());
+            }
+            if needkick {
+                let kicked = shared.sessions.kick_all(&app.key, accid);
+                info!(app = %app.key, %accid, kicked, "blocked account kicked");
+            }
+            Ok(json!({}))
+        }
+        _ => {
+            if !shared.store.set_blocked(&app.key, accid, false).await? {
+                return Err(no_account());
+            }
+            Ok(json!({}))
+        }
+    }
+}
+
+/// `POST /dev/token` (only with `--dev`): form `appKey`, `accid`. Creates the account
+/// when it is missing, otherwise gives it a new token; replies with the token.
+pub(crate) async fn dev_token(State(shared): State<Arc<Shared>>, form: FormResult) -> Response {
+    let reply = async {
+        let fields = form_fields(form)?;
+        let key = fields.get("appKey").map(String::as_str).unwrap_or("");
+        let Some(app) = shared.config.app(key) else {
+            return Err(Refusal::new(CODE_FORBIDDEN, "unknown appKey"));
+        };
+        let accid = accid(&fields, "accid")?;
+        let token = random_token();
+        if shared.store.create(&app.key, &accid, "", &token).await? == Created::AlreadyExists
+            && !shared.store.set_token(&app.key, &accid, &token).await?
+        {
+            return Err(Refusal::new(CODE_SERVER_ERROR, "account vanished"));
+        }
+        info!(app = %app.key, %accid, "dev token issued");
+        Ok(json!({ "info": { "accid": accid, "token": token } }))
+    }
+    .await;
+    respond(&shared, reply)
+}
+
+/// `GET /healthz`.
+pub(crate) async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /metrics`.
+pub(crate) async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
+    (
+        [("content-type", "text/plain; version=0.0.4; charset=utf-8")],
+        shared.metrics.render(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn checksum_is_lowercase_hex_sha1_of_secret_nonce_curtime() {
+        // sha1("abc") is a published test vector.
+        assert_eq!(
+            super::checksum("a", "b", "c"),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+    }
+}

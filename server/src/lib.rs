@@ -1,0 +1,231 @@
+//! `nim-server`: the login server behind nim-wasm pages.
+//!
+//! It owns accounts and tokens (SQLite, `store`), knows every live device of every
+//! account (`sessions`), and enforces each app's multi-device policy. Pages talk to
+//! it over one WebSocket at `/ws` in the `nim-protocol` messages (`ws`); the app's
+//! backend manages accounts over the NIM-shaped server API ([`api`]).
+//!
+//! ```text
+//!  TcpListener ──> axum router ──┬─ /ws ─> one task per connection (ws::serve)
+//!                                │           ├─ login::admit: Store::check_login, then
+//!                                │           │  Sessions::admit (policy, kicks, pushes)
+//!                                │           └─ loop: frames, inbox, deadline, shutdown
+//!                                ├─ /nimserver/user/*.action ─> api (Store, Sessions)
+//!                                ├─ /healthz, /metrics
+//!                                ├─ /dev/token (only --dev)
+//!                                └─ /pkg/ and / (static files)
+//! ```
+//!
+//! [`run`] serves until its `shutdown` future completes, then stops accepting,
+//! closes every WebSocket with 1012 (service restart: the SDK retries later), waits
+//! for the connection tasks to send their final frames, and returns. Tests call it
+//! in-process on a listener bound to port 0.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderName, Method};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::services::ServeDir;
+use tracing::info;
+
+pub mod api;
+pub mod config;
+mod limits;
+mod login;
+mod metrics;
+mod sessions;
+mod store;
+mod ws;
+
+pub use config::{App, Config, Limits, Policy};
+
+use limits::{ConnectionSlots, LoginAttempts};
+use metrics::Metrics;
+use sessions::Sessions;
+use store::Store;
+
+/// The WebSocket read buffer per connection, in bytes: protocol frames are small,
+/// and this buffer is allocated for every connection for its whole life.
+const READ_BUFFER_BYTES: usize = 2048;
+
+/// What can stop the server from starting or running.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is not usable.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// A socket or file failed.
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// The database failed.
+    #[error("database: {0}")]
+    Store(#[from] rusqlite::Error),
+    /// A bug: a background task failed.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// State shared by every request and connection.
+pub(crate) struct Shared {
+    /// The configuration the server was started with.
+    pub config: Config,
+    /// The account database.
+    pub store: Store,
+    /// The live devices.
+    pub sessions: Sessions,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// The total connection limit.
+    pub slots: Arc<ConnectionSlots>,
+    /// The per-IP login attempt limit.
+    pub login_attempts: LoginAttempts,
+    /// Becomes `true` when the server shuts down.
+    pub shutdown: watch::Receiver<bool>,
+    /// Connection tasks hold an upgraded copy, so [`run`] knows when all have ended.
+    pub tracker: mpsc::WeakSender<()>,
+    /// Server start time in ms since the epoch: the prefix of connection ids.
+    pub boot_ms: u64,
+    next_conn: AtomicU64,
+}
+
+impl Shared {
+    /// Opens the store and sets up the registries for `config`.
+    pub(crate) fn new(
+        config: Config,
+        shutdown: watch::Receiver<bool>,
+        tracker: mpsc::WeakSender<()>,
+    ) -> Result<Shared, Error> {
+        let metrics = Arc::new(Metrics::default());
+        let limits = &config.limits;
+        // A browser test suite logs in from one address many times a minute, so
+        // development mode lifts the per-IP login limit.
+        let attempts = if config.dev {
+            u32::MAX
+        } else {
+            limits.login_attempts_per_ip
+        };
+        Ok(Shared {
+            store: Store::open(&config.data)?,
+            sessions: Sessions::new(Arc::clone(&metrics)),
+            metrics,
+            slots: ConnectionSlots::new(limits.max_connections),
+            login_attempts: LoginAttempts::new(attempts, limits.login_attempt_window),
+            shutdown,
+            tracker,
+            boot_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
+            next_conn: AtomicU64::new(0),
+            config,
+        })
+    }
+
+    /// A new registry id for a logged-in connection.
+    pub(crate) fn next_connection(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
+    }
+}
+
+/// Serves `config` on `listener` until `shutdown` completes, then closes every
+/// connection with 1012 and returns once they are closed.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    if config.apps.is_empty() {
+        return Err(Error::Config(
+            "no app configured (--app or NIM_APPS)".into(),
+        ));
+    }
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
+    let close_grace = config.limits.close_grace;
+    let shared = Arc::new(Shared::new(config, stop_rx, alive_tx.downgrade())?);
+    info!(
+        addr = %listener.local_addr()?,
+        apps = shared.config.apps.len(),
+        dev = shared.config.dev,
+        "serving"
+    );
+    let app = router(shared);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        info!("shutting down: closing every connection with 1012");
+        // The receivers live in `Shared`, which outlives this send.
+        let _ = stop_tx.send(true);
+    })
+    .await?;
+    drop(alive_tx);
+    // Each connection task bounds its own close by `close_grace`; this bound only
+    // guards against a bug.
+    let _ = tokio::time::timeout(close_grace * 2 + Duration::from_secs(1), alive_rx.recv()).await;
+    info!("stopped");
+    Ok(())
+}
+
+/// The HTTP routes for `shared`'s configuration.
+fn router(shared: Arc<Shared>) -> Router {
+    let config = &shared.config;
+    let mut router = Router::new()
+        .route("/ws", get(upgrade))
+        .route("/healthz", get(api::healthz))
+        .route("/metrics", get(api::metrics))
+        .route("/nimserver/user/{action}", post(api::user_action));
+    if config.dev {
+        router = router.route("/dev/token", post(api::dev_token));
+    }
+    if let Some(pkg) = &config.pkg {
+        router = router.nest_service("/pkg", ServeDir::new(pkg));
+    }
+    if let Some(www) = &config.www {
+        router = router.fallback_service(ServeDir::new(www));
+    }
+    let dev = config.dev;
+    let router = router.with_state(shared);
+    if dev {
+        router.layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+                .allow_headers([
+                    HeaderName::from_static("appkey"),
+                    HeaderName::from_static("nonce"),
+                    HeaderName::from_static("curtime"),
+                    HeaderName::from_static("checksum"),
+                    axum::http::header::CONTENT_TYPE,
+                ]),
+        )
+    } else {
+        router
+    }
+}
+
+/// `GET /ws`: upgrades to a WebSocket with buffers sized for small frames.
+async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    ws.read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(0)
+        .max_message_size(nim_protocol::MAX_FRAME_BYTES)
+        .max_frame_size(nim_protocol::MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| ws::serve(socket, shared, peer))
+}

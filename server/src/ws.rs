@@ -1,0 +1,354 @@
+//! One WebSocket connection, from upgrade to close: the login, then the logged-in
+//! loop of heartbeats, kicks, logout and the registry's pushes.
+//!
+//! The loop owns the socket and waits on four things at once: the socket, the
+//! connection's [`Command`] inbox (pushes and kicks from other connections), its
+//! deadline (login timeout, then idle timeout), and server shutdown. It is generic
+//! over the socket so that it needs nothing but a `Stream + Sink` of messages.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use nim_protocol::{
+    code, ClientMessage, CloseCode, ErrorReply, KickResult, LoginFailed, LoginRequest, LogoutOk,
+    ServerMessage, MAX_KICK_DEVICE_IDS,
+};
+use tokio::time::{sleep_until, timeout, Instant};
+use tracing::{debug, info};
+
+use crate::login::{self, Session};
+use crate::sessions::{encode, Command};
+use crate::Shared;
+
+/// Why the loop ended, and how to close.
+enum Ending {
+    /// Close with this code after the final frames were sent.
+    Close(CloseCode, &'static str),
+    /// The peer closed or vanished; only finish its close handshake.
+    PeerGone,
+}
+
+/// What handling one frame asks the loop to do next.
+enum Next {
+    Continue,
+    LoggedIn(Session),
+    End(Ending),
+}
+
+fn error_frame(id: Option<u32>, code: u16, message: impl Into<String>) -> Utf8Bytes {
+    encode(&ServerMessage::Error(ErrorReply {
+        id,
+        code,
+        message: message.into(),
+    }))
+}
+
+/// The `id` of a frame that did not parse as a [`ClientMessage`], if it has one.
+fn request_id(text: &str) -> Option<u32> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    u32::try_from(value.get("id")?.as_u64()?).ok()
+}
+
+/// Whether a socket error was a frame over the size limit.
+fn is_too_big(err: axum::Error) -> bool {
+    err.into_inner()
+        .downcast_ref::<tungstenite::Error>()
+        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)))
+}
+
+/// Serves one upgraded WebSocket until it closes.
+pub async fn serve<S>(mut socket: S, shared: Arc<Shared>, peer: SocketAddr)
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+{
+    let Some(_alive) = shared.tracker.upgrade() else {
+        close(
+            &mut socket,
+            &shared,
+            CloseCode::SERVICE_RESTART,
+            "shutting down",
+        )
+        .await;
+        return;
+    };
+    let Some(_slot) = shared.slots.try_take() else {
+        shared.metrics.connection_refused();
+        close(
+            &mut socket,
+            &shared,
+            CloseCode::TRY_AGAIN_LATER,
+            "too many connections",
+        )
+        .await;
+        return;
+    };
+    shared.metrics.connection_opened();
+    let mut conn = Connection {
+        shared: &shared,
+        peer,
+        session: None,
+        deadline: Instant::now() + shared.config.limits.login_timeout,
+    };
+    let ending = conn.run(&mut socket).await;
+    if let Some(session) = &conn.session {
+        shared
+            .sessions
+            .remove(&session.app, &session.account, session.conn);
+    }
+    match ending {
+        Ending::Close(code, reason) => close(&mut socket, &shared, code, reason).await,
+        Ending::PeerGone => drain(&mut socket, &shared).await,
+    }
+    shared.metrics.connection_closed();
+    debug!(%peer, "connection ended");
+}
+
+/// Sends a close frame and waits briefly for the peer's.
+async fn close<S>(socket: &mut S, shared: &Shared, code: CloseCode, reason: &'static str)
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+{
+    let frame = CloseFrame {
+        code: code.0,
+        reason: Utf8Bytes::from_static(reason),
+    };
+    if socket.send(Message::Close(Some(frame))).await.is_ok() {
+        drain(socket, shared).await;
+    }
+}
+
+/// Reads until the peer's close frame or the end of the stream, within the grace time.
+async fn drain<S>(socket: &mut S, shared: &Shared)
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    let _ = timeout(shared.config.limits.close_grace, async {
+        while let Some(Ok(msg)) = socket.next().await {
+            if matches!(msg, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
+struct Connection<'a> {
+    shared: &'a Shared,
+    peer: SocketAddr,
+    session: Option<Session>,
+    /// Login timeout before login, then the idle timeout from the last frame heard.
+    deadline: Instant,
+}
+
+impl Connection<'_> {
+    async fn run<S>(&mut self, socket: &mut S) -> Ending
+    where
+        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let mut shutdown = self.shared.shutdown.clone();
+        loop {
+            let logged_in = self.session.is_some();
+            let deadline = self.deadline;
+            let session = &mut self.session;
+            let inbox = async {
+                match session.as_mut() {
+                    Some(session) => session.inbox.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let step = tokio::select! {
+                biased;
+                _ = shutdown.wait_for(|stop| *stop) => Step::Shutdown,
+                command = inbox => Step::Command(command),
+                _ = sleep_until(deadline) => Step::Deadline,
+                frame = socket.next() => Step::Frame(frame),
+            };
+            let next = match step {
+                Step::Shutdown => {
+                    self.flush_inbox(socket).await;
+                    return Ending::Close(CloseCode::SERVICE_RESTART, "server restart");
+                }
+                Step::Deadline if logged_in => {
+                    return Ending::Close(CloseCode::IDLE_TIMEOUT, "idle timeout")
+                }
+                Step::Deadline => return Ending::Close(CloseCode::LOGIN_TIMEOUT, "login timeout"),
+                Step::Command(Some(Command::Send(frame))) => {
+                    if socket.send(Message::Text(frame)).await.is_err() {
+                        return Ending::PeerGone;
+                    }
+                    Next::Continue
+                }
+                Step::Command(Some(Command::SendThenClose(frame, code))) => {
+                    if socket.send(Message::Text(frame)).await.is_err() {
+                        return Ending::PeerGone;
+                    }
+                    return Ending::Close(code, "");
+                }
+                Step::Command(Some(Command::Close(code))) => return Ending::Close(code, ""),
+                // The registry never drops a device without a command; were it to,
+                // the connection would have no place left, as if replaced.
+                Step::Command(None) => return Ending::Close(CloseCode::REPLACED, ""),
+                Step::Frame(None) => return Ending::PeerGone,
+                Step::Frame(Some(Err(err))) => {
+                    return if is_too_big(err) {
+                        Ending::Close(CloseCode::TOO_BIG, "frame too large")
+                    } else {
+                        Ending::PeerGone
+                    };
+                }
+                Step::Frame(Some(Ok(msg))) => {
+                    if let Some(session) = &self.session {
+                        self.deadline = Instant::now() + session.idle;
+                    }
+                    self.on_message(socket, msg).await
+                }
+            };
+            match next {
+                Next::Continue => {}
+                Next::End(ending) => return ending,
+                Next::LoggedIn(session) => {
+                    self.deadline = Instant::now() + session.idle;
+                    self.session = Some(session);
+                }
+            }
+        }
+    }
+
+    /// Sends the pushes already queued, so nothing acknowledged is lost at shutdown.
+    async fn flush_inbox<S>(&mut self, socket: &mut S)
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        while let Ok(Command::Send(frame)) = session.inbox.try_recv() {
+            if socket.feed(Message::Text(frame)).await.is_err() {
+                return;
+            }
+        }
+        let _ = socket.flush().await;
+    }
+
+    async fn on_message<S>(&mut self, socket: &mut S, msg: Message) -> Next
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let text = match msg {
+            Message::Text(text) => text,
+            Message::Binary(_) => {
+                return Next::End(Ending::Close(
+                    CloseCode::UNSUPPORTED_DATA,
+                    "binary frames are not used",
+                ))
+            }
+            Message::Ping(_) | Message::Pong(_) => return Next::Continue,
+            Message::Close(_) => return Next::End(Ending::PeerGone),
+        };
+        if text.len() > nim_protocol::MAX_FRAME_BYTES {
+            return Next::End(Ending::Close(CloseCode::TOO_BIG, "frame too large"));
+        }
+        let request = match serde_json::from_str::<ClientMessage>(text.as_str()) {
+            Ok(request) => request,
+            Err(err) => {
+                let reply = error_frame(request_id(&text), code::BAD_REQUEST, err.to_string());
+                if socket.send(Message::Text(reply)).await.is_err() {
+                    return Next::End(Ending::PeerGone);
+                }
+                return match self.session {
+                    None => Next::End(Ending::Close(CloseCode::PROTOCOL_ERROR, "bad frame")),
+                    Some(_) => Next::Continue,
+                };
+            }
+        };
+        let (reply, next) = match (&self.session, request) {
+            (None, ClientMessage::Login(login)) => self.login(login).await,
+            (None, _) => (
+                error_frame(request_id(&text), code::NOT_LOGGED_IN, "log in first"),
+                Next::End(Ending::Close(CloseCode::PROTOCOL_ERROR, "log in first")),
+            ),
+            (Some(_), ClientMessage::Login(login)) => (
+                error_frame(Some(login.id), code::ALREADY_LOGGED_IN, "already logged in"),
+                Next::Continue,
+            ),
+            (Some(_), ClientMessage::Ping) => (encode(&ServerMessage::Pong), Next::Continue),
+            (Some(session), ClientMessage::Kick(kick)) => {
+                if kick.device_ids.is_empty() || kick.device_ids.len() > MAX_KICK_DEVICE_IDS {
+                    let message = format!("deviceIds must hold 1 to {MAX_KICK_DEVICE_IDS} ids");
+                    (
+                        error_frame(Some(kick.id), code::BAD_REQUEST, message),
+                        Next::Continue,
+                    )
+                } else {
+                    let kicked = self.shared.sessions.kick(
+                        &session.app,
+                        &session.account,
+                        session.conn,
+                        &kick.device_ids,
+                        &kick.custom,
+                    );
+                    info!(app = %session.app, account = %session.account,
+                          kicked = kicked.len(), "kick");
+                    let result = KickResult {
+                        id: kick.id,
+                        device_ids: kicked,
+                    };
+                    (encode(&ServerMessage::KickResult(result)), Next::Continue)
+                }
+            }
+            (Some(session), ClientMessage::Logout(logout)) => {
+                self.shared
+                    .sessions
+                    .remove(&session.app, &session.account, session.conn);
+                info!(app = %session.app, account = %session.account, "logout");
+                (
+                    encode(&ServerMessage::LogoutOk(LogoutOk { id: logout.id })),
+                    Next::End(Ending::Close(CloseCode::NORMAL, "logout")),
+                )
+            }
+        };
+        if socket.send(Message::Text(reply)).await.is_err() {
+            return Next::End(Ending::PeerGone);
+        }
+        next
+    }
+
+    /// Decides a login: the reply frame, and the session or the close that follows.
+    async fn login(&mut self, req: LoginRequest) -> (Utf8Bytes, Next) {
+        let id = req.id;
+        let (app, account) = (req.app_key.clone(), req.account.clone());
+        match login::admit(self.shared, self.peer, req).await {
+            Ok((ok, session)) => {
+                self.shared.metrics.login(code::OK);
+                info!(%app, %account, peer = %self.peer, "login accepted");
+                (encode(&ServerMessage::LoginOk(ok)), Next::LoggedIn(session))
+            }
+            Err((code, message)) => {
+                self.shared.metrics.login(code);
+                info!(%app, %account, peer = %self.peer, code, "login refused");
+                let failed = LoginFailed {
+                    id,
+                    code,
+                    message: message.to_owned(),
+                };
+                (
+                    encode(&ServerMessage::LoginFailed(failed)),
+                    Next::End(Ending::Close(CloseCode::login_refused(code), message)),
+                )
+            }
+        }
+    }
+}
+
+/// What woke the loop.
+enum Step {
+    Shutdown,
+    Deadline,
+    Command(Option<Command>),
+    Frame(Option<Result<Message, axum::Error>>),
+}
+
+#[cfg(test)]
+mod tests;

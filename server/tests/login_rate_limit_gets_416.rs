@@ -1,0 +1,33 @@
+//! Login attempts per IP address are limited; the attempt beyond the limit gets
+//! `loginFailed` 416, which the SDK retries later.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{config, login_request, TestServer};
+use nim_protocol::{ClientMessage, CloseCode, Reconnect, ServerMessage};
+use nim_server::Policy;
+
+#[tokio::test]
+async fn login_rate_limit_gets_416() {
+    let mut config = config(Policy::Multi(10));
+    config.limits.login_attempts_per_ip = 2;
+    config.limits.login_attempt_window = Duration::from_secs(60);
+    let server = TestServer::start_with(config).await;
+    server.create_account("alice", "t").await;
+    server.login("alice", "t", "tab-1").await;
+    server.login("alice", "t", "tab-2").await;
+
+    let mut third = server.connect().await;
+    third
+        .send(&ClientMessage::Login(login_request("alice", "t", "tab-3")))
+        .await;
+    match third.recv().await {
+        ServerMessage::LoginFailed(f) => assert_eq!(f.code, 416),
+        other => panic!("expected 416, got {other:?}"),
+    }
+    let close = third.expect_close().await.unwrap();
+    assert_eq!(close, CloseCode::login_refused(416).0);
+    assert_eq!(CloseCode(close).reconnect(), Reconnect::WithBackoff);
+}

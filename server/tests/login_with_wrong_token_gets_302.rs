@@ -1,0 +1,30 @@
+//! A wrong token gets `loginFailed` 302 and the close code 4302, which the SDK
+//! treats as "do not reconnect".
+
+mod common;
+
+use common::{login_request, TestServer};
+use nim_protocol::{ClientMessage, CloseCode, Reconnect, ServerMessage};
+
+#[tokio::test]
+async fn login_with_wrong_token_gets_302() {
+    let server = TestServer::start().await;
+    server.create_account("alice", "alice-token").await;
+
+    let mut client = server.connect().await;
+    client
+        .send(&ClientMessage::Login(login_request(
+            "alice", "wrong", "tab-1",
+        )))
+        .await;
+
+    match client.recv().await {
+        ServerMessage::LoginFailed(failed) => {
+            assert_eq!((failed.id, failed.code), (1, 302));
+        }
+        other => panic!("expected loginFailed, got {other:?}"),
+    }
+    let code = client.expect_close().await.expect("a close code");
+    assert_eq!(code, CloseCode::login_refused(302).0);
+    assert_eq!(CloseCode(code).reconnect(), Reconnect::Never);
+}

@@ -1,0 +1,70 @@
+//! This device's id: stable across reloads of one tab (sessionStorage), one per
+//! browser with `isFixedDeviceId` (localStorage), or the caller's own.
+
+use std::cell::RefCell;
+
+use web_sys::Storage;
+
+const STORAGE_KEY: &str = "nim-wasm:deviceId";
+
+thread_local! {
+    /// The id used when storage is unavailable (private mode, sandboxed frames).
+    static PAGE_ID: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The device id for these options.
+pub fn resolve(explicit: Option<&str>, fixed: bool) -> String {
+    if let Some(id) = explicit {
+        return id.to_owned();
+    }
+    let storage = web_sys::window().and_then(|w| {
+        if fixed {
+            w.local_storage().ok().flatten()
+        } else {
+            w.session_storage().ok().flatten()
+        }
+    });
+    match storage {
+        Some(storage) => stored(&storage),
+        None => PAGE_ID.with(|id| id.borrow_mut().get_or_insert_with(random_id).clone()),
+    }
+}
+
+fn stored(storage: &Storage) -> String {
+    if let Ok(Some(id)) = storage.get_item(STORAGE_KEY) {
+        if !id.is_empty() {
+            return id;
+        }
+    }
+    let id = random_id();
+    // A full or blocked storage only costs the id's stability.
+    let _ = storage.set_item(STORAGE_KEY, &id);
+    id
+}
+
+/// 32 lowercase hex characters, as NIM's device ids.
+pub fn random_id() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    random_bytes::<16>()
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect()
+}
+
+/// A seed for the reconnect jitter.
+pub fn random_seed() -> u64 {
+    u64::from_le_bytes(random_bytes::<8>())
+}
+
+/// `N` bytes from `crypto.getRandomValues`, or `Math.random` where it is missing.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
+        for byte in bytes.iter_mut() {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+}

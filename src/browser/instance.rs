@@ -1,0 +1,393 @@
+//! The driver of one account's [`Session`]: it owns the socket, the timer and the
+//! page listeners, performs the session's actions and delivers its events.
+//!
+//! Every input goes through [`drive`]: borrow the instance, feed the session, drain
+//! its actions and timer, queue its events, release the borrow, and only then call
+//! user code from [`dispatch`]. A callback may therefore call any method of the
+//! instance; its own events queue behind the ones being delivered.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use super::Listener;
+use gloo_timers::callback::Timeout;
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::callbacks::{call, debug, report, Callbacks};
+use super::device_id::random_seed;
+use super::done::Done;
+use super::error::NimError;
+use super::options::Options;
+use super::page::{PageEvent, PageListeners};
+use super::socket::{Socket, SocketEvent, SocketSink};
+use crate::core::{Action, Event, KickTicket, RetryTicket, Session, SocketId};
+use crate::wire::payload;
+
+/// The instance as the closures and the registry hold it.
+pub type Shared = Rc<RefCell<Instance>>;
+
+/// Whether the instance may still be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// In use.
+    Live,
+    /// `destroy()` was called; waiting for the logout to finish.
+    Destroying,
+    /// Done; every method but `destroy` throws.
+    Destroyed,
+}
+
+/// One account's SDK instance.
+pub struct Instance {
+    /// The protocol state machine.
+    pub session: Session,
+    /// The live options.
+    pub options: Options,
+    /// Whether the instance may still be used.
+    pub lifecycle: Lifecycle,
+    socket: Option<(SocketId, Socket)>,
+    timer: Option<(u64, Timeout)>,
+    page: Option<PageListeners>,
+    kicks: Vec<(KickTicket, Done)>,
+    disconnects: Vec<Done>,
+    destroys: Vec<Done>,
+    queue: VecDeque<Event>,
+    dispatching: bool,
+    /// The handlers waiting for `onwillreconnect`'s Promises, by key; a pair is
+    /// dropped when one of them runs.
+    releases: Vec<(u32, [Listener; 2])>,
+    next_release: u32,
+    this: Weak<RefCell<Instance>>,
+}
+
+impl Instance {
+    /// A logged-out instance with `options`.
+    pub fn create(options: Options) -> Shared {
+        Rc::new_cyclic(|this| {
+            RefCell::new(Instance {
+                session: Session::new(options.config.clone(), random_seed()),
+                options,
+                lifecycle: Lifecycle::Live,
+                socket: None,
+                timer: None,
+                page: None,
+                kicks: Vec::new(),
+                disconnects: Vec::new(),
+                destroys: Vec::new(),
+                queue: VecDeque::new(),
+                dispatching: false,
+                releases: Vec::new(),
+                next_release: 0,
+                this: this.clone(),
+            })
+        })
+    }
+
+    /// Registers a pending `kick` completion.
+    pub fn await_kick(&mut self, ticket: KickTicket, done: Done) {
+        self.kicks.push((ticket, done));
+    }
+
+    /// Registers a pending `disconnect` completion.
+    pub fn await_disconnect(&mut self, done: Done) {
+        self.disconnects.push(done);
+    }
+
+    /// Starts destroying: silences callbacks and logs out; `done` fires at the end.
+    pub fn begin_destroy(&mut self, now: u64, done: Done) {
+        self.destroys.push(done);
+        if self.lifecycle == Lifecycle::Live {
+            self.lifecycle = Lifecycle::Destroying;
+            self.session.disconnect(now);
+        }
+    }
+
+    /// Performs the session's actions, re-arms the timer, keeps the page listeners
+    /// only while the session is active, and queues the session's events.
+    fn settle(&mut self, now: u64) {
+        // Performing an action may feed the session again (a socket that cannot
+        // open), which queues more actions: drain until none are left.
+        while let Some(action) = self.session.poll_action() {
+            self.perform(now, action);
+        }
+        if !self.session.is_active() {
+            self.page = None;
+        } else if self.page.is_none() {
+            self.page = PageListeners::install(self.page_sink());
+            if let Some(page) = &self.page {
+                self.session
+                    .observe_page(page.is_visible(), page.is_online());
+            }
+        }
+        match self.session.poll_timeout() {
+            None => self.timer = None,
+            Some(timer) if self.timer.as_ref().map(|t| t.0) != Some(timer.at) => {
+                let delay = timer.at.saturating_sub(now) + 1;
+                let this = self.this.clone();
+                let timeout = Timeout::new(delay.min(i32::MAX as u64) as u32, move || {
+                    if let Some(shared) = this.upgrade() {
+                        drive(&shared, |i, now| {
+                            i.timer = None;
+                            i.session.handle_timeout(now);
+                        });
+                    }
+                });
+                self.timer = Some((timer.at, timeout));
+            }
+            Some(_) => {}
+        }
+        while let Some(event) = self.session.poll_event() {
+            self.queue.push_back(event);
+        }
+    }
+
+    fn perform(&mut self, now: u64, action: Action) {
+        match action {
+            Action::Open { socket, url } => {
+                self.socket = None;
+                match Socket::open(&url, socket, &self.socket_sink()) {
+                    Ok(opened) => self.socket = Some((socket, opened)),
+                    Err(_) => {
+                        let reason = format!("cannot open a WebSocket to {url}");
+                        self.session.handle_close(now, socket, 1006, &reason);
+                    }
+                }
+            }
+            Action::Send { socket, message } => {
+                if let Some((id, open)) = &self.socket {
+                    if *id == socket {
+                        if let Err(error) = open.send(&message) {
+                            report(&self.options.callbacks, "could not send a frame", &error);
+                        }
+                    }
+                }
+            }
+            Action::Close { socket } => {
+                if self.socket.as_ref().is_some_and(|(id, _)| *id == socket) {
+                    self.socket = None;
+                }
+            }
+        }
+    }
+
+    fn socket_sink(&self) -> SocketSink {
+        let this = self.this.clone();
+        Rc::new(move |socket, event| {
+            if let Some(shared) = this.upgrade() {
+                drive(&shared, |i, now| match event {
+                    SocketEvent::Open => i.session.handle_open(now, socket),
+                    SocketEvent::Message(message) => i.session.handle_message(now, socket, message),
+                    SocketEvent::Unreadable(detail) => {
+                        i.session.handle_unreadable(now, socket, &detail)
+                    }
+                    SocketEvent::Close { code, reason } => {
+                        i.session.handle_close(now, socket, code, &reason)
+                    }
+                });
+            }
+        })
+    }
+
+    fn page_sink(&self) -> Rc<dyn Fn(PageEvent)> {
+        let this = self.this.clone();
+        Rc::new(move |event| {
+            if let Some(shared) = this.upgrade() {
+                drive(&shared, |i, now| match event {
+                    PageEvent::Online(online) => i.session.handle_online(now, online),
+                    PageEvent::Visible(visible) => i.session.handle_visibility(now, visible),
+                });
+            }
+        })
+    }
+
+    /// Everything waiting for the end of a disconnect; completes a destroy.
+    fn disconnect_settled(&mut self) -> (Vec<Done>, Vec<Done>) {
+        let dones = std::mem::take(&mut self.disconnects);
+        if self.lifecycle != Lifecycle::Destroying {
+            return (dones, Vec::new());
+        }
+        self.lifecycle = Lifecycle::Destroyed;
+        self.socket = None;
+        self.timer = None;
+        self.page = None;
+        (dones, std::mem::take(&mut self.destroys))
+    }
+}
+
+/// The driver's clock: ms since the page loaded, monotonic.
+fn now_ms() -> u64 {
+    let now = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now);
+    now as u64
+}
+
+/// Feeds one input to the instance, performs what follows, then calls user code.
+pub fn drive<R>(shared: &Shared, input: impl FnOnce(&mut Instance, u64) -> R) -> R {
+    let result = {
+        // Never borrowed here already: user code only runs from `dispatch`, after
+        // this borrow ends, and browser events are never delivered synchronously.
+        let mut this = shared.borrow_mut();
+        let now = now_ms();
+        let result = input(&mut this, now);
+        this.settle(now);
+        result
+    };
+    dispatch(shared);
+    result
+}
+
+/// Delivers queued events, one at a time, with no borrow held during user code.
+fn dispatch(shared: &Shared) {
+    {
+        let mut this = shared.borrow_mut();
+        if this.dispatching {
+            return;
+        }
+        this.dispatching = true;
+    }
+    loop {
+        let next = {
+            let mut this = shared.borrow_mut();
+            let event = this.queue.pop_front();
+            if event.is_none() {
+                this.dispatching = false;
+            }
+            let silent = this.lifecycle != Lifecycle::Live;
+            event.map(|e| (e, this.options.callbacks.clone(), silent))
+        };
+        let Some((event, callbacks, silent)) = next else {
+            return;
+        };
+        deliver(shared, event, &callbacks, silent);
+    }
+}
+
+/// Calls the user code for one event; `silent` after `destroy()`.
+fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
+    let user = |name: &str, f: &Option<Function>, arg: &JsValue| {
+        if silent {
+            None
+        } else {
+            call(cb, name, f, arg)
+        }
+    };
+    match event {
+        Event::Connect(info) => {
+            user("onconnect", &cb.onconnect, &payload::connect_info(&info));
+        }
+        Event::LoginPortsChange(ports) => {
+            user(
+                "onloginportschange",
+                &cb.onloginportschange,
+                &payload::login_ports(&ports),
+            );
+        }
+        Event::RetryDelayNeeded { ticket, proposed } => {
+            let delay = JsValue::from(proposed as f64);
+            let provided = user(
+                "reconnectDelayProvider",
+                &cb.reconnect_delay_provider,
+                &delay,
+            )
+            .and_then(|v| v.as_f64());
+            drive(shared, |i, now| {
+                i.session.handle_retry_delay(now, ticket, provided)
+            });
+        }
+        Event::WillReconnect {
+            ticket,
+            retry_count,
+            duration,
+            gated,
+        } => {
+            let arg = payload::will_reconnect(retry_count, duration);
+            let returned = user("onwillreconnect", &cb.onwillreconnect, &arg);
+            if gated {
+                release_retry_after(shared, ticket, returned);
+            }
+        }
+        Event::Disconnect(disconnect) => {
+            user(
+                "ondisconnect",
+                &cb.ondisconnect,
+                &payload::disconnect(&disconnect),
+            );
+        }
+        Event::Error { code, message } => {
+            let arg = payload::server_error(code, &message);
+            user("onerror", &cb.onerror, &arg);
+        }
+        Event::KickSettled { ticket, outcome } => {
+            let done = {
+                let mut this = shared.borrow_mut();
+                let at = this.kicks.iter().position(|(t, _)| *t == ticket);
+                at.map(|at| this.kicks.remove(at).1)
+            };
+            if let Some(done) = done {
+                match outcome {
+                    Ok(ids) => done.succeed(cb, &payload::kick_result(&ids)),
+                    Err(failure) => done.fail(cb, &NimError::from(failure).to_js()),
+                }
+            }
+        }
+        Event::DisconnectSettled => {
+            let (disconnects, destroys) = shared.borrow_mut().disconnect_settled();
+            for done in disconnects.into_iter().chain(destroys) {
+                done.succeed(cb, &JsValue::UNDEFINED);
+            }
+        }
+        Event::Log(line) => debug(cb, &line),
+    }
+}
+
+/// Releases a gated retry once `returned` (the value of `onwillreconnect`) settled,
+/// at once when it is not a Promise.
+fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<JsValue>) {
+    let thenable = returned.filter(|v| {
+        Reflect::get(v, &"then".into()).is_ok_and(|then| then.is_instance_of::<Function>())
+    });
+    let Some(thenable) = thenable else {
+        drive(shared, |i, now| {
+            i.session.handle_retry_released(now, ticket)
+        });
+        return;
+    };
+    let mut this = shared.borrow_mut();
+    let key = this.next_release;
+    this.next_release = key.wrapping_add(1);
+    let handler = |rejected: bool| {
+        let weak = Rc::downgrade(shared);
+        Listener::new(move |value: JsValue| {
+            if let Some(shared) = weak.upgrade() {
+                released(&shared, key, ticket, rejected.then_some(value));
+            }
+        })
+    };
+    let handlers = [handler(false), handler(true)];
+    // The derived Promise is not needed: the handlers report everything.
+    let _ = Promise::resolve(&thenable).then2(&handlers[0], &handlers[1]);
+    this.releases.push((key, handlers));
+}
+
+/// `onwillreconnect`'s Promise `key` settled (with `rejection` when it failed).
+fn released(shared: &Shared, key: u32, ticket: RetryTicket, rejection: Option<JsValue>) {
+    let callbacks = {
+        let mut this = shared.borrow_mut();
+        this.releases.retain(|(k, _)| *k != key);
+        this.options.callbacks.clone()
+    };
+    if let Some(error) = rejection {
+        report(
+            &callbacks,
+            "onwillreconnect's Promise rejected; retrying anyway",
+            &error,
+        );
+    }
+    drive(shared, |i, now| {
+        i.session.handle_retry_released(now, ticket)
+    });
+}

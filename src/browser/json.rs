@@ -1,0 +1,49 @@
+//! [`Json`] over JavaScript values, so the codec reads what `JSON.parse` returns and
+//! builds what `JSON.stringify` and the user's callbacks get.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::wire::Json;
+
+impl Json for JsValue {
+    fn field(&self, key: &str) -> Option<Self> {
+        if !self.is_object() {
+            return None;
+        }
+        Reflect::get(self, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    }
+    fn string(&self) -> Option<String> {
+        self.as_string()
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn elements(&self) -> Option<Vec<Self>> {
+        Array::is_array(self).then(|| Array::from(self).iter().collect())
+    }
+    fn object() -> Self {
+        Object::new().into()
+    }
+    fn set(&mut self, key: &str, value: Self) {
+        // Setting a property on a plain object the codec created cannot fail.
+        let _ = Reflect::set(self, &JsValue::from_str(key), &value);
+    }
+    fn from_str(value: &str) -> Self {
+        JsValue::from_str(value)
+    }
+    fn from_number(value: f64) -> Self {
+        JsValue::from_f64(value)
+    }
+    fn from_bool(value: bool) -> Self {
+        JsValue::from_bool(value)
+    }
+    fn from_elements(elements: Vec<Self>) -> Self {
+        elements.into_iter().collect::<Array>().into()
+    }
+}

@@ -1,0 +1,251 @@
+//! The `NIM` class seen from JavaScript, and the per-account instance registry.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::done::Done;
+use super::error::{ErrorCode, NimError};
+use super::instance::{drive, Instance, Lifecycle, Shared};
+use super::options::{Options, Source};
+use crate::wire::payload;
+use nim_protocol::MAX_KICK_DEVICE_IDS;
+
+/// A live instance: its account, the JS object handed out, and the instance.
+struct Registered {
+    account: String,
+    object: JsValue,
+    shared: Shared,
+}
+
+thread_local! {
+    /// One instance per account, as `NIM.getInstance` hands them out.
+    static REGISTRY: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
+}
+
+fn find(account: &str) -> Option<(JsValue, Shared)> {
+    REGISTRY.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|e| e.account == account)
+            .map(|e| (e.object.clone(), e.shared.clone()))
+    })
+}
+
+fn unregister(shared: &Shared) {
+    REGISTRY.with(|r| {
+        r.borrow_mut()
+            .retain(|e| !std::rc::Rc::ptr_eq(&e.shared, shared))
+    });
+}
+
+/// The connection of one NIM account (the JS class `NIM`).
+#[wasm_bindgen(js_name = NIM, skip_typescript)]
+pub struct Nim {
+    shared: Shared,
+}
+
+#[wasm_bindgen(js_class = NIM)]
+impl Nim {
+    /// `NIM.getInstance(options)`: the account's instance, created and connected
+    /// on first use; later calls merge `options` into it and call `connect()`.
+    #[wasm_bindgen(js_name = getInstance, skip_typescript)]
+    pub fn get_instance(options: JsValue) -> Result<JsValue, JsValue> {
+        let account = options
+            .dyn_ref::<Object>()
+            .and_then(|o| Reflect::get(o, &"account".into()).ok())
+            .and_then(|a| a.as_string())
+            .unwrap_or_default();
+        if let Some((object, shared)) = find(&account) {
+            let merged = Options::parse(
+                &options,
+                Some(&shared.borrow().options),
+                Source::MergeInstance,
+            )?;
+            drive(&shared, |i, now| {
+                i.session.set_config(now, merged.config.clone());
+                i.options = merged;
+                i.session.connect(now);
+            });
+            return Ok(object);
+        }
+        let parsed = Options::parse(&options, None, Source::GetInstance)?;
+        let connect = !parsed.skip_connection_on_initialize;
+        let shared = Instance::create(parsed);
+        let object = JsValue::from(Nim {
+            shared: shared.clone(),
+        });
+        REGISTRY.with(|r| {
+            r.borrow_mut().push(Registered {
+                account,
+                object: object.clone(),
+                shared: shared.clone(),
+            })
+        });
+        if connect {
+            drive(&shared, |i, now| i.session.connect(now));
+        }
+        Ok(object)
+    }
+
+    /// `NIM.rmAllInstances()`: destroys every instance; the Promise settles when all
+    /// are gone.
+    #[wasm_bindgen(js_name = rmAllInstances, skip_typescript)]
+    pub fn rm_all_instances() -> js_sys::Promise {
+        let all: Vec<Shared> =
+            REGISTRY.with(|r| r.borrow_mut().drain(..).map(|e| e.shared).collect());
+        let promises = Array::new();
+        for shared in all {
+            let (done, promise) = Done::new(None);
+            drive(&shared, |i, now| i.begin_destroy(now, done));
+            promises.push(&promise);
+        }
+        js_sys::Promise::all(&promises)
+    }
+
+    /// `connect()`: logs in unless logged in or logging in.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn connect(&self) -> Result<(), JsValue> {
+        drive(self.live()?, |i, now| i.session.connect(now));
+        Ok(())
+    }
+
+    /// `disconnect({done})`: logs out; `done` (or the Promise) fires once the socket
+    /// is really closed.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn disconnect(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let shared = self.live()?;
+        let (done, returned) = Done::new(done_option(&options, "disconnect")?);
+        drive(shared, |i, now| {
+            i.await_disconnect(done);
+            i.session.disconnect(now);
+        });
+        Ok(returned)
+    }
+
+    /// `destroy({done})`: logs out, silences the callbacks and leaves the registry;
+    /// every call's `done` fires, later calls of other methods throw.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn destroy(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let (done, returned) = Done::new(done_option(&options, "destroy")?);
+        if self.shared.borrow().lifecycle == Lifecycle::Destroyed {
+            let callbacks = self.shared.borrow().options.callbacks.clone();
+            done.succeed(&callbacks, &JsValue::UNDEFINED);
+            return Ok(returned);
+        }
+        unregister(&self.shared);
+        drive(&self.shared, |i, now| i.begin_destroy(now, done));
+        Ok(returned)
+    }
+
+    /// `setOptions(options)`: applies every documented key; rejects unknown keys
+    /// and `account`.
+    #[wasm_bindgen(js_name = setOptions, skip_typescript)]
+    pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
+        let shared = self.live()?;
+        let parsed = Options::parse(&options, Some(&shared.borrow().options), Source::SetOptions)?;
+        drive(shared, |i, now| {
+            i.session.set_config(now, parsed.config.clone());
+            i.options = parsed;
+        });
+        Ok(())
+    }
+
+    /// `kick({deviceIds, custom, done})`: kicks other devices of this account.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn kick(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let shared = self.live()?;
+        let (device_ids, custom) = kick_arguments(&options)?;
+        let (done, returned) = Done::new(done_option(&options, "kick")?);
+        drive(shared, |i, _| {
+            let ticket = i.session.kick(device_ids, custom);
+            i.await_kick(ticket, done);
+        });
+        Ok(returned)
+    }
+
+    /// `getLoginStatus()`: 0 logged out, 1 logged in, 2 logging in, 3 waiting to
+    /// reconnect.
+    #[wasm_bindgen(js_name = getLoginStatus, skip_typescript)]
+    pub fn get_login_status(&self) -> Result<u8, JsValue> {
+        Ok(self.live()?.borrow().session.status() as u8)
+    }
+
+    /// `isConnected()`: whether the socket is open.
+    #[wasm_bindgen(js_name = isConnected, skip_typescript)]
+    pub fn is_connected(&self) -> Result<bool, JsValue> {
+        Ok(self.live()?.borrow().session.is_connected())
+    }
+
+    /// `getLoginPorts()`: the account's other devices online now.
+    #[wasm_bindgen(js_name = getLoginPorts, skip_typescript)]
+    pub fn get_login_ports(&self) -> Result<JsValue, JsValue> {
+        Ok(payload::login_ports(
+            self.live()?.borrow().session.login_ports(),
+        ))
+    }
+
+    /// The instance, unless it was destroyed.
+    fn live(&self) -> Result<&Shared, NimError> {
+        if self.shared.borrow().lifecycle == Lifecycle::Live {
+            return Ok(&self.shared);
+        }
+        Err(NimError::new(
+            ErrorCode::Destroyed,
+            "this NIM instance was destroyed; call NIM.getInstance for a new one",
+        ))
+    }
+}
+
+/// The `done` of `{done}`, if any.
+fn done_option(options: &JsValue, method: &str) -> Result<Option<Function>, NimError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let done = Reflect::get(options, &"done".into()).unwrap_or(JsValue::UNDEFINED);
+    if done.is_undefined() || done.is_null() {
+        return Ok(None);
+    }
+    done.dyn_into::<Function>().map(Some).map_err(|_| {
+        NimError::new(
+            ErrorCode::InvalidArgument,
+            format!("`{method}({{done}})`: `done` must be a function"),
+        )
+    })
+}
+
+/// `deviceIds` (1 to 64 non-empty strings) and `custom` of a `kick` call.
+fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> {
+    let invalid = |message: &str| NimError::new(ErrorCode::InvalidArgument, message);
+    if !options.is_object() {
+        return Err(invalid("`kick(options)`: options must be an object"));
+    }
+    let ids = Reflect::get(options, &"deviceIds".into()).unwrap_or(JsValue::UNDEFINED);
+    let ids: Array = ids
+        .dyn_into()
+        .map_err(|_| invalid("`kick`: `deviceIds` must be an array of device ids"))?;
+    let mut device_ids = Vec::new();
+    for id in ids.iter() {
+        match id.as_string() {
+            Some(id) if !id.is_empty() => device_ids.push(id),
+            _ => {
+                return Err(invalid(
+                    "`kick`: every entry of `deviceIds` must be a non-empty string",
+                ))
+            }
+        }
+    }
+    if device_ids.is_empty() || device_ids.len() > MAX_KICK_DEVICE_IDS {
+        return Err(invalid(&format!(
+            "`kick`: `deviceIds` must hold 1 to {MAX_KICK_DEVICE_IDS} device ids"
+        )));
+    }
+    let custom = Reflect::get(options, &"custom".into()).unwrap_or(JsValue::UNDEFINED);
+    let custom = match custom.as_string() {
+        Some(custom) => custom,
+        None if custom.is_undefined() => String::new(),
+        None => return Err(invalid("`kick`: `custom` must be a string")),
+    };
+    Ok((device_ids, custom))
+}

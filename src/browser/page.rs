@@ -1,0 +1,100 @@
+//! The page events that steer reconnects: `online`, `offline`, `pageshow` and
+//! `visibilitychange`, listened to only while a session is active.
+
+use std::rc::Rc;
+
+use super::Listener;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, EventTarget, VisibilityState, Window};
+
+/// What the page reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageEvent {
+    /// `online` (true) or `offline` (false).
+    Online(bool),
+    /// Visible (`visibilitychange`, `pageshow`) or hidden.
+    Visible(bool),
+}
+
+/// The installed listeners; dropping removes them.
+pub struct PageListeners {
+    window: Window,
+    document: Document,
+    listeners: Vec<(bool, &'static str, Listener)>,
+}
+
+impl PageListeners {
+    /// Listens to the page, reporting to `sink`; `None` outside a window.
+    pub fn install(sink: Rc<dyn Fn(PageEvent)>) -> Option<PageListeners> {
+        let window = web_sys::window()?;
+        let document = window.document()?;
+        let mut page = PageListeners {
+            window,
+            document,
+            listeners: Vec::new(),
+        };
+        let on = |sink: &Rc<dyn Fn(PageEvent)>, make: Box<dyn Fn() -> PageEvent>| {
+            let sink = sink.clone();
+            Listener::new(move |_| sink(make()))
+        };
+        let document = page.document.clone();
+        let visible = move || document.visibility_state() == VisibilityState::Visible;
+        page.add(
+            true,
+            "online",
+            on(&sink, Box::new(|| PageEvent::Online(true))),
+        );
+        page.add(
+            true,
+            "offline",
+            on(&sink, Box::new(|| PageEvent::Online(false))),
+        );
+        page.add(
+            true,
+            "pageshow",
+            on(&sink, Box::new(|| PageEvent::Visible(true))),
+        );
+        page.add(
+            false,
+            "visibilitychange",
+            on(&sink, Box::new(move || PageEvent::Visible(visible()))),
+        );
+        Some(page)
+    }
+
+    /// Whether the page is visible now.
+    pub fn is_visible(&self) -> bool {
+        self.document.visibility_state() == VisibilityState::Visible
+    }
+
+    /// Whether the browser believes it is online now.
+    pub fn is_online(&self) -> bool {
+        self.window.navigator().on_line()
+    }
+
+    fn target(&self, on_window: bool) -> &EventTarget {
+        if on_window {
+            self.window.unchecked_ref()
+        } else {
+            self.document.unchecked_ref()
+        }
+    }
+
+    fn add(&mut self, on_window: bool, name: &'static str, listener: Listener) {
+        // Adding a listener to a live window or document cannot throw.
+        let _ = self
+            .target(on_window)
+            .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+        self.listeners.push((on_window, name, listener));
+    }
+}
+
+impl Drop for PageListeners {
+    fn drop(&mut self) {
+        for (on_window, name, listener) in std::mem::take(&mut self.listeners) {
+            let _ = self
+                .target(on_window)
+                .remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+        }
+    }
+}

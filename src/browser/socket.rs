@@ -1,0 +1,106 @@
+//! One WebSocket and the closures that listen to it, released together on drop.
+
+use std::rc::Rc;
+
+use super::Listener;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+use crate::core::SocketId;
+use crate::wire;
+use nim_protocol::{ClientMessage, ServerMessage};
+
+/// What a socket reports.
+#[derive(Debug)]
+pub enum SocketEvent {
+    /// The connection opened.
+    Open,
+    /// A text frame arrived and was read.
+    Message(ServerMessage),
+    /// A frame arrived that is not a message of the protocol.
+    Unreadable(String),
+    /// The connection closed (or could not open).
+    Close {
+        /// The WebSocket close code.
+        code: u16,
+        /// The close reason.
+        reason: String,
+    },
+}
+
+/// Where a socket's events go.
+pub type SocketSink = Rc<dyn Fn(SocketId, SocketEvent)>;
+
+/// An open or opening WebSocket; dropping it detaches the listeners and closes it.
+pub struct Socket {
+    ws: WebSocket,
+    _listeners: [Listener; 3],
+}
+
+impl Socket {
+    /// Opens `url`, reporting to `sink` under `id`.
+    pub fn open(url: &str, id: SocketId, sink: &SocketSink) -> Result<Socket, JsValue> {
+        let ws = WebSocket::new(url)?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        // One closure type for all three keeps the wasm small.
+        let listener = |read: fn(JsValue) -> SocketEvent| {
+            let sink = sink.clone();
+            Listener::new(move |event: JsValue| sink(id, read(event)))
+        };
+        let listeners = [
+            listener(|_| SocketEvent::Open),
+            listener(|e| read_frame(&e.unchecked_into::<MessageEvent>().data())),
+            listener(|e| {
+                let e: CloseEvent = e.unchecked_into();
+                SocketEvent::Close {
+                    code: e.code(),
+                    reason: e.reason(),
+                }
+            }),
+        ];
+        ws.set_onopen(Some(listeners[0].as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(listeners[1].as_ref().unchecked_ref()));
+        ws.set_onclose(Some(listeners[2].as_ref().unchecked_ref()));
+        Ok(Socket {
+            ws,
+            _listeners: listeners,
+        })
+    }
+
+    /// Sends `message` as one JSON text frame.
+    pub fn send(&self, message: &ClientMessage) -> Result<(), JsValue> {
+        let value: JsValue = wire::client_message(message);
+        let text = js_sys::JSON::stringify(&value)?;
+        self.ws.send_with_str(&String::from(text))
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        if matches!(
+            self.ws.ready_state(),
+            WebSocket::CONNECTING | WebSocket::OPEN
+        ) {
+            // Closing with 1000 and no reason cannot throw.
+            let _ = self.ws.close_with_code(1000);
+        }
+    }
+}
+
+/// Reads one frame with the browser's own JSON parser.
+fn read_frame(data: &JsValue) -> SocketEvent {
+    let Some(text) = data.as_string() else {
+        return SocketEvent::Unreadable("a binary frame".into());
+    };
+    let value = match js_sys::JSON::parse(&text) {
+        Ok(value) => value,
+        Err(_) => return SocketEvent::Unreadable("not JSON".into()),
+    };
+    match wire::server_message(&value) {
+        Some(message) => SocketEvent::Message(message),
+        None => SocketEvent::Unreadable(text.chars().take(200).collect()),
+    }
+}

@@ -1,0 +1,196 @@
+//! The TypeScript declarations of the JavaScript API: the `NIM` class is written
+//! here by hand (wasm-bindgen's own declarations of it are skipped) so options,
+//! payloads and codes have exact types and overloads.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPINGS: &str = r#"
+/** A device type as NIM names it; this SDK always logs in as `Web`. */
+export type NIMDeviceType = 'Android' | 'iOS' | 'PC' | 'WindowsPhone' | 'Web' | 'Server' | 'Mac' | 'HarmonyOS';
+
+/** `onconnect`'s argument: this connection as the server sees it. */
+export interface NIMConnectInfo {
+  lastLoginDeviceId: string;
+  customTag: string;
+  connectionId: string;
+  ip: string;
+  port: string;
+  country: string;
+}
+
+/** Another device of the same account. */
+export interface NIMLoginPort {
+  type: NIMDeviceType;
+  os: string;
+  mac: string;
+  deviceId: string;
+  account: string;
+  customTag: string;
+  customClientType: number;
+  connectionId: string;
+  ip: string;
+  /** Login time, ms since the Unix epoch. */
+  time: number;
+  /** `false` when this entry reports that the device just went offline. */
+  online: boolean;
+}
+
+/** Login codes that end the session: 201 old protocol, 302 bad account or token,
+ *  317 account disabled, 403 forbidden, 404 no such account, 417 another device took
+ *  the slot, 422 banned. */
+export type NIMLoginCode = 201 | 302 | 317 | 403 | 404 | 417 | 422;
+
+/** Why a connection was kicked. */
+export type NIMKickReason = 'samePlatformKick' | 'serverKick' | 'otherPlatformKick';
+
+interface NIMDisconnectCommon {
+  message: string;
+  /** Retries made before this. */
+  retryCount: number;
+}
+
+/** `ondisconnect`'s argument. */
+export type NIMDisconnectEvent =
+  | (NIMDisconnectCommon & { code: NIMLoginCode; willReconnect: false })
+  | (NIMDisconnectCommon & {
+      code: 'kicked';
+      reason: NIMKickReason;
+      /** The kicking device's type (absent for `serverKick`). */
+      from?: NIMDeviceType;
+      custom: string;
+      willReconnect: false;
+    })
+  | (NIMDisconnectCommon & {
+      code: 'logout' | 'alreadyDisconnected' | 'allAttemptsFailed' | 'initConnectFail';
+      willReconnect: false;
+    })
+  | (NIMDisconnectCommon & { code: 'offlineListener'; willReconnect: true });
+
+/** All `ondisconnect` codes. */
+export type NIMDisconnectCode = NIMDisconnectEvent['code'];
+
+/** `onwillreconnect`'s argument. */
+export interface NIMWillReconnectEvent {
+  /** 1 for the first retry. */
+  retryCount: number;
+  /** Delay before the retry, in ms. */
+  duration: number;
+}
+
+/** `onerror`'s argument: an error the server reported while connected. */
+export interface NIMServerError {
+  code: number;
+  message: string;
+}
+
+/** The `code` of an Error thrown (or passed to `done`) by the SDK; a number is a
+ *  NIM code from the server. */
+export type NIMErrorCode =
+  | 'invalidOption'
+  | 'unknownOption'
+  | 'invalidArgument'
+  | 'destroyed'
+  | 'notLoggedIn'
+  | 'disconnected'
+  | number;
+
+/** An Error thrown (or passed to `done`) by the SDK. */
+export interface NIMError extends Error {
+  code: NIMErrorCode;
+}
+
+/** 0 logged out, 1 logged in, 2 logging in, 3 waiting to reconnect. */
+export type NIMLoginStatus = 0 | 1 | 2 | 3;
+
+/** Levels passed to `logFunc`. */
+export type NIMLogLevel = 'debug' | 'error';
+
+/** The options of `NIM.getInstance`. Unknown keys are rejected. */
+export interface NIMOptions {
+  appKey: string;
+  account: string;
+  token: string;
+  /** 0 static token (default), 1 dynamic: each retry awaits `onwillreconnect`'s Promise. */
+  authType?: 0 | 1;
+  loginExt?: string;
+  /** At most 32 characters, shown to the other devices. */
+  customTag?: string;
+  /** An integer > 0. */
+  customClientType?: number;
+  /** Reconnect after a broken session (default true). */
+  needReconnect?: boolean;
+  /** Retries in a row before giving up (default Infinity). */
+  reconnectionAttempts?: number;
+  /** End the session at once when the browser goes offline (default false). */
+  quickReconnect?: boolean;
+  /** Chooses each retry's delay from the SDK's own; at least 1000 ms is used. */
+  reconnectDelayProvider?: ((delayMs: number) => number) | null;
+  /** Do not connect in `getInstance`. */
+  skipConnectionOnInitialize?: boolean;
+  /** Ping period in ms (default 30000, at least 5000). */
+  heartbeatInterval?: number;
+  debug?: boolean;
+  logFunc?: ((level: NIMLogLevel, message: string, detail?: unknown) => void) | null;
+  /** The server's WebSocket URL (default: this origin's `/ws`). */
+  socketUrl?: string;
+  /** This device's id (default: one per tab, stable across reloads). */
+  deviceId?: string;
+  /** One device id per browser (localStorage) instead of one per tab. */
+  isFixedDeviceId?: boolean;
+  onconnect?: ((info: NIMConnectInfo) => void) | null;
+  ondisconnect?: ((event: NIMDisconnectEvent) => void) | null;
+  /** May return a Promise; with `authType: 1` the retry waits for it. */
+  onwillreconnect?: ((event: NIMWillReconnectEvent) => void | PromiseLike<unknown>) | null;
+  onloginportschange?: ((ports: NIMLoginPort[]) => void) | null;
+  onerror?: ((error: NIMServerError) => void) | null;
+}
+
+/** The options of `setOptions`: any documented key but `account`. */
+export type NIMSetOptions = Partial<Omit<NIMOptions, 'account'>>;
+
+/** `kick`'s result: the devices the server actually kicked. */
+export interface NIMKickResult {
+  deviceIds: string[];
+}
+
+/** The options of `kick`. */
+export interface NIMKickOptions {
+  /** 1 to 64 device ids. */
+  deviceIds: string[];
+  /** Passed to the kicked devices. */
+  custom?: string;
+}
+
+/** The connection of one NIM account. */
+export class NIM {
+  private constructor();
+  /** The account's instance: created (and connected) on first use; later calls
+   *  merge `options` into it and call `connect()`. */
+  static getInstance(options: NIMOptions): NIM;
+  /** Destroys every instance. */
+  static rmAllInstances(): Promise<void>;
+  /** Logs in unless logged in or logging in. */
+  connect(): void;
+  /** Logs out; settles once the socket is really closed. */
+  disconnect(): Promise<void>;
+  disconnect(options: { done: (error: null) => void }): void;
+  /** Logs out, silences the callbacks and leaves the registry. */
+  destroy(): Promise<void>;
+  destroy(options: { done: (error: null) => void }): void;
+  /** Applies options; login-time ones at the next login. */
+  setOptions(options: NIMSetOptions): void;
+  /** Kicks other devices of this account. */
+  kick(options: NIMKickOptions): Promise<NIMKickResult>;
+  kick(options: NIMKickOptions & {
+    done: (error: NIMError | null, result?: NIMKickResult) => void;
+  }): void;
+  getLoginStatus(): NIMLoginStatus;
+  /** Whether the socket is open. */
+  isConnected(): boolean;
+  /** The account's other devices online now. */
+  getLoginPorts(): NIMLoginPort[];
+  /** Releases the JavaScript wrapper; use `destroy()` instead. */
+  free(): void;
+}
+"#;

@@ -1,0 +1,236 @@
+//! What the session needs to know to log in and to reconnect, and the rules
+//! every option value must follow.
+
+use nim_protocol::MAX_CUSTOM_TAG_CHARS;
+
+/// The default `heartbeatInterval`, in ms.
+pub const DEFAULT_HEARTBEAT_MS: u32 = 30_000;
+/// The smallest `heartbeatInterval`, in ms.
+pub const MIN_HEARTBEAT_MS: u32 = 5_000;
+/// How long one connect attempt (socket open plus login) may take, in ms.
+pub const CONNECT_TIMEOUT_MS: u64 = 10_000;
+/// How long a `pong` (or any frame) may take after a `ping` before the peer is dead.
+pub const PONG_GRACE_MS: u64 = 10_000;
+/// How long a logout waits for the server to close the socket, in ms.
+pub const LOGOUT_TIMEOUT_MS: u64 = 3_000;
+/// The smallest delay `reconnectDelayProvider` may choose, in ms.
+pub const MIN_PROVIDED_DELAY_MS: u64 = 1_000;
+
+/// How the token is obtained (NIM `authType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthType {
+    /// 0: the token never changes.
+    #[default]
+    Static,
+    /// 1: the token may change; each retry waits for `onwillreconnect`'s Promise.
+    Dynamic,
+}
+
+/// Everything the session reads from the user's options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionConfig {
+    /// The WebSocket URL to connect to.
+    pub socket_url: String,
+    /// The app the account belongs to.
+    pub app_key: String,
+    /// The account (accid).
+    pub account: String,
+    /// The account's token.
+    pub token: String,
+    /// Static or dynamic token.
+    pub auth_type: AuthType,
+    /// App-defined login extension.
+    pub login_ext: String,
+    /// Tag shown to the other devices.
+    pub custom_tag: String,
+    /// App-defined client type, 0 when unset.
+    pub custom_client_type: u32,
+    /// This device's id.
+    pub device_id: String,
+    /// Operating system / browser description.
+    pub os: String,
+    /// Whether a broken session is retried at all.
+    pub need_reconnect: bool,
+    /// How many retries in a row are allowed; `None` is unlimited.
+    pub reconnection_attempts: Option<u32>,
+    /// Whether `offline` ends the session at once (`offlineListener`).
+    pub quick_reconnect: bool,
+    /// Ping period in ms.
+    pub heartbeat_interval: u32,
+    /// Whether the driver must be asked for each retry's delay
+    /// (`reconnectDelayProvider`).
+    pub has_delay_provider: bool,
+}
+
+impl SessionConfig {
+    /// A configuration with NIM's defaults for everything but the identity.
+    pub fn new(socket_url: &str, app_key: &str, account: &str, token: &str) -> Self {
+        SessionConfig {
+            socket_url: socket_url.into(),
+            app_key: app_key.into(),
+            account: account.into(),
+            token: token.into(),
+            auth_type: AuthType::Static,
+            login_ext: String::new(),
+            custom_tag: String::new(),
+            custom_client_type: 0,
+            device_id: String::new(),
+            os: String::new(),
+            need_reconnect: true,
+            reconnection_attempts: None,
+            quick_reconnect: false,
+            heartbeat_interval: DEFAULT_HEARTBEAT_MS,
+            has_delay_provider: false,
+        }
+    }
+}
+
+/// An option value that breaks its rule; `message` names the option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionError {
+    /// The option's JavaScript name.
+    pub option: &'static str,
+    /// What is wrong, naming the option.
+    pub message: String,
+}
+
+impl OptionError {
+    /// An error for `option`, with `rule` saying what the value must be.
+    pub fn new(option: &'static str, rule: &str) -> Self {
+        OptionError {
+            option,
+            message: format!("option `{option}` {rule}"),
+        }
+    }
+}
+
+/// `appKey`, `account`, `token`: non-empty strings.
+pub fn check_required(option: &'static str, value: &str) -> Result<(), OptionError> {
+    if value.is_empty() {
+        return Err(OptionError::new(option, "must be a non-empty string"));
+    }
+    Ok(())
+}
+
+/// `customTag`: at most [`MAX_CUSTOM_TAG_CHARS`] characters.
+pub fn check_custom_tag(value: &str) -> Result<(), OptionError> {
+    if value.chars().count() > MAX_CUSTOM_TAG_CHARS {
+        return Err(OptionError::new(
+            "customTag",
+            &format!("must have at most {MAX_CUSTOM_TAG_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// `customClientType`: an integer > 0.
+pub fn check_custom_client_type(value: f64) -> Result<u32, OptionError> {
+    whole(value)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| OptionError::new("customClientType", "must be an integer greater than 0"))
+}
+
+/// `heartbeatInterval`: an integer number of ms, at least [`MIN_HEARTBEAT_MS`].
+pub fn check_heartbeat_interval(value: f64) -> Result<u32, OptionError> {
+    whole(value)
+        .filter(|v| *v >= MIN_HEARTBEAT_MS)
+        .ok_or_else(|| {
+            OptionError::new(
+                "heartbeatInterval",
+                &format!("must be an integer of at least {MIN_HEARTBEAT_MS} (ms)"),
+            )
+        })
+}
+
+/// `reconnectionAttempts`: an integer >= 0, or `Infinity` (unlimited).
+pub fn check_reconnection_attempts(value: f64) -> Result<Option<u32>, OptionError> {
+    if value == f64::INFINITY {
+        return Ok(None);
+    }
+    whole(value).map(Some).ok_or_else(|| {
+        OptionError::new(
+            "reconnectionAttempts",
+            "must be an integer of at least 0, or Infinity",
+        )
+    })
+}
+
+/// `authType`: 0 or 1.
+pub fn check_auth_type(value: f64) -> Result<AuthType, OptionError> {
+    match whole(value) {
+        Some(0) => Ok(AuthType::Static),
+        Some(1) => Ok(AuthType::Dynamic),
+        _ => Err(OptionError::new("authType", "must be 0 or 1")),
+    }
+}
+
+/// `socketUrl`: a `ws:` or `wss:` URL.
+pub fn check_socket_url(value: &str) -> Result<(), OptionError> {
+    if value.starts_with("ws://") || value.starts_with("wss://") {
+        return Ok(());
+    }
+    Err(OptionError::new(
+        "socketUrl",
+        "must be a ws:// or wss:// URL",
+    ))
+}
+
+/// `deviceId`: 1 to 64 characters.
+pub fn check_device_id(value: &str) -> Result<(), OptionError> {
+    if value.is_empty() || value.chars().count() > 64 {
+        return Err(OptionError::new(
+            "deviceId",
+            "must be a string of 1 to 64 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// The delay `reconnectDelayProvider` returned, or the SDK's own when it returned
+/// no usable number; never below [`MIN_PROVIDED_DELAY_MS`].
+pub fn provided_delay(provided: Option<f64>, proposed: u64) -> u64 {
+    match provided {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => (ms as u64).max(MIN_PROVIDED_DELAY_MS),
+        _ => proposed.max(MIN_PROVIDED_DELAY_MS),
+    }
+}
+
+/// `value` as a `u32` when it is a whole number in range.
+fn whole(value: f64) -> Option<u32> {
+    (value.is_finite() && value.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&value))
+        .then_some(value as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_option() {
+        let err = check_heartbeat_interval(1000.0).unwrap_err();
+        assert_eq!(err.option, "heartbeatInterval");
+        assert!(err.message.contains("heartbeatInterval"));
+    }
+
+    #[test]
+    fn numeric_rules() {
+        assert_eq!(check_heartbeat_interval(5000.0), Ok(5000));
+        assert!(check_heartbeat_interval(5000.5).is_err());
+        assert_eq!(check_reconnection_attempts(f64::INFINITY), Ok(None));
+        assert_eq!(check_reconnection_attempts(0.0), Ok(Some(0)));
+        assert!(check_reconnection_attempts(-1.0).is_err());
+        assert!(check_custom_client_type(0.0).is_err());
+        assert_eq!(check_auth_type(1.0), Ok(AuthType::Dynamic));
+        assert!(check_auth_type(2.0).is_err());
+        assert!(check_custom_tag(&"x".repeat(33)).is_err());
+        assert!(check_custom_tag(&"é".repeat(32)).is_ok());
+    }
+
+    #[test]
+    fn provided_delays_are_clamped() {
+        assert_eq!(provided_delay(Some(10.0), 4_000), 1_000);
+        assert_eq!(provided_delay(Some(2_500.0), 4_000), 2_500);
+        assert_eq!(provided_delay(Some(f64::NAN), 4_000), 4_000);
+        assert_eq!(provided_delay(None, 300), 1_000);
+    }
+}

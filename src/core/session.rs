@@ -1,0 +1,891 @@
+//! The connection state machine of one account: login, heartbeat, reconnect,
+//! kick and logout, with no I/O and time passed in.
+//!
+//! ```text
+//!                 connect()               open             loginOk
+//!   Idle ─────────────────────▶ Connecting ──▶ (logging in) ──────▶ Connected
+//!    ▲  ▲                        │  │ refused with a terminal code ─▶ Idle
+//!    │  │                        │  └ closed / refused / timeout ─┐
+//!    │  │ no retry left          ▼                                ▼
+//!    │  └──────────────────── Waiting ◀──── closed / dead peer / offline
+//!    │   delay elapsed, released,  │                 (from Connected)
+//!    │   visible (and online) ─────┘──▶ Connecting
+//!    │
+//!    │ server closed / timeout          disconnect()
+//!    └────────────────────── LoggingOut ◀──────────── Connected
+//! ```
+//!
+//! Kicked, refused with a terminal code, and `disconnect()` from any state lead
+//! straight to Idle and never reconnect.
+
+use std::collections::VecDeque;
+
+use nim_protocol::{
+    code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, KickReason, KickRequest,
+    Kicked, LoginOk, LoginRequest, LogoutRequest, Reconnect, ServerMessage, PROTOCOL_VERSION,
+};
+
+use super::backoff::{Backoff, Jitter};
+use super::config::{
+    provided_delay, AuthType, SessionConfig, CONNECT_TIMEOUT_MS, LOGOUT_TIMEOUT_MS, PONG_GRACE_MS,
+};
+use super::event::{
+    Action, Disconnect, DisconnectCode, Event, KickTicket, RequestFailure, RetryTicket, SocketId,
+};
+use super::ports::LoginPorts;
+use nim_protocol::LoginPort;
+
+/// NIM's `getLoginStatus()` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginStatus {
+    /// 0: logged out.
+    LoggedOut = 0,
+    /// 1: logged in.
+    LoggedIn = 1,
+    /// 2: logging in.
+    LoggingIn = 2,
+    /// 3: waiting to reconnect.
+    WaitingToReconnect = 3,
+}
+
+/// Why the session wants to be woken up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerReason {
+    /// The connect attempt takes too long.
+    ConnectTimeout,
+    /// Time to send a `ping`.
+    Ping,
+    /// Nothing was heard for too long: the peer is dead.
+    PeerSilent,
+    /// The delay before a retry elapsed.
+    Retry,
+    /// The server did not close the socket after `logout`.
+    LogoutTimeout,
+}
+
+/// The earliest moment the session must be called with `handle_timeout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timer {
+    /// When, in ms on the driver's clock.
+    pub at: u64,
+    /// What for.
+    pub reason: TimerReason,
+}
+
+/// The attempts since the last manual `connect()`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Run {
+    /// Whether a login succeeded in this run (the next loss is a broken session).
+    had_session: bool,
+    /// Retries spent since the last successful login.
+    retries: u32,
+}
+
+#[derive(Debug)]
+enum State {
+    Idle,
+    Connecting {
+        socket: SocketId,
+        /// The `login` request id once the socket opened.
+        login: Option<u32>,
+        deadline: u64,
+        run: Run,
+    },
+    Connected {
+        socket: SocketId,
+        ping_every: u64,
+        last_heard: u64,
+        next_ping: u64,
+    },
+    Waiting {
+        run: Run,
+        ticket: RetryTicket,
+        proposed: u64,
+        /// When the retry may start; `None` until its delay is chosen.
+        due: Option<u64>,
+        /// Whether `onwillreconnect`'s Promise settled (always for a static token).
+        released: bool,
+    },
+    LoggingOut {
+        socket: SocketId,
+        deadline: u64,
+        then_connect: bool,
+    },
+}
+
+/// What the page reports about itself.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    visible: bool,
+    online: bool,
+}
+
+/// The connection state machine of one account.
+#[derive(Debug)]
+pub struct Session {
+    config: SessionConfig,
+    state: State,
+    backoff: Backoff,
+    jitter: Jitter,
+    page: Page,
+    ports: LoginPorts,
+    kicks: Vec<(u32, KickTicket)>,
+    next_id: u32,
+    actions: VecDeque<Action>,
+    events: VecDeque<Event>,
+}
+
+impl Session {
+    /// A logged-out session; `seed` feeds the reconnect jitter.
+    pub fn new(config: SessionConfig, seed: u64) -> Self {
+        Session {
+            config,
+            state: State::Idle,
+            backoff: Backoff::default(),
+            jitter: Jitter::new(seed),
+            page: Page {
+                visible: true,
+                online: true,
+            },
+            ports: LoginPorts::default(),
+            kicks: Vec::new(),
+            next_id: 0,
+            actions: VecDeque::new(),
+            events: VecDeque::new(),
+        }
+    }
+
+    // ---- getters -------------------------------------------------------------
+
+    /// The current options.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// NIM's login status.
+    pub fn status(&self) -> LoginStatus {
+        match self.state {
+            State::Idle => LoginStatus::LoggedOut,
+            State::Connecting { .. } => LoginStatus::LoggingIn,
+            State::Connected { .. } | State::LoggingOut { .. } => LoginStatus::LoggedIn,
+            State::Waiting { .. } => LoginStatus::WaitingToReconnect,
+        }
+    }
+
+    /// Whether a socket is open (logging in, logged in or logging out).
+    pub fn is_connected(&self) -> bool {
+        matches!(
+            self.state,
+            State::Connecting { login: Some(_), .. }
+                | State::Connected { .. }
+                | State::LoggingOut { .. }
+        )
+    }
+
+    /// Whether the session is doing anything (not logged out): the driver keeps its
+    /// page listeners only while this holds.
+    pub fn is_active(&self) -> bool {
+        !matches!(self.state, State::Idle)
+    }
+
+    /// The account's other devices online now.
+    pub fn login_ports(&self) -> &[LoginPort] {
+        self.ports.online()
+    }
+
+    // ---- user calls ----------------------------------------------------------
+
+    /// Replaces the options; login-time fields apply at the next login.
+    pub fn set_config(&mut self, now: u64, config: SessionConfig) {
+        self.config = config;
+        if let State::Connected {
+            ping_every,
+            next_ping,
+            ..
+        } = &mut self.state
+        {
+            let wanted = u64::from(self.config.heartbeat_interval);
+            if wanted != *ping_every {
+                *ping_every = wanted;
+                *next_ping = now + wanted;
+            }
+        }
+    }
+
+    /// `connect()`: a manual login, unless one is under way or done.
+    pub fn connect(&mut self, now: u64) {
+        match &mut self.state {
+            State::Idle | State::Waiting { .. } => {
+                self.backoff.reset();
+                self.start_attempt(now, Run::default());
+            }
+            State::LoggingOut { then_connect, .. } => *then_connect = true,
+            State::Connecting { .. } | State::Connected { .. } => {}
+        }
+    }
+
+    /// `disconnect()`: log out and stop reconnecting; ends with
+    /// [`Event::DisconnectSettled`].
+    pub fn disconnect(&mut self, now: u64) {
+        match std::mem::replace(&mut self.state, State::Idle) {
+            State::Idle => {
+                self.emit(Event::Disconnect(Disconnect::terminal(
+                    DisconnectCode::AlreadyDisconnected,
+                    "not logged in",
+                    0,
+                )));
+                self.emit(Event::DisconnectSettled);
+            }
+            State::Connecting { socket, .. } => {
+                self.release(socket);
+                self.emit(Event::DisconnectSettled);
+            }
+            State::Waiting { .. } => self.emit(Event::DisconnectSettled),
+            State::Connected { socket, .. } => {
+                let id = self.next_id();
+                self.send(socket, ClientMessage::Logout(LogoutRequest { id }));
+                self.state = State::LoggingOut {
+                    socket,
+                    deadline: now + LOGOUT_TIMEOUT_MS,
+                    then_connect: false,
+                };
+            }
+            State::LoggingOut {
+                socket, deadline, ..
+            } => {
+                self.state = State::LoggingOut {
+                    socket,
+                    deadline,
+                    then_connect: false,
+                };
+            }
+        }
+    }
+
+    /// `kick()`: asks the server to kick other devices; ends with
+    /// [`Event::KickSettled`] for the returned ticket.
+    pub fn kick(&mut self, device_ids: Vec<String>, custom: String) -> KickTicket {
+        let ticket = KickTicket(self.next_id());
+        match self.state {
+            State::Connected { socket, .. } => {
+                let id = self.next_id();
+                self.kicks.push((id, ticket));
+                self.send(
+                    socket,
+                    ClientMessage::Kick(KickRequest {
+                        id,
+                        device_ids,
+                        custom,
+                    }),
+                );
+            }
+            _ => self.emit(Event::KickSettled {
+                ticket,
+                outcome: Err(RequestFailure::NotLoggedIn),
+            }),
+        }
+        ticket
+    }
+
+    // ---- socket events -------------------------------------------------------
+
+    /// The socket opened: send `login`.
+    pub fn handle_open(&mut self, _now: u64, opened: SocketId) {
+        let State::Connecting {
+            socket, login, run, ..
+        } = &mut self.state
+        else {
+            return;
+        };
+        if *socket != opened || login.is_some() {
+            return;
+        }
+        let (socket, auto) = (*socket, run.had_session);
+        let id = self.next_id;
+        self.next_id += 1;
+        *login = Some(id);
+        let request = self.login_request(id, auto);
+        self.send(socket, ClientMessage::Login(request));
+    }
+
+    /// A frame arrived and was understood.
+    pub fn handle_message(&mut self, now: u64, from: SocketId, message: ServerMessage) {
+        match &mut self.state {
+            State::Connecting {
+                socket,
+                login: Some(id),
+                ..
+            } if *socket == from => {
+                let id = *id;
+                match message {
+                    ServerMessage::LoginOk(ok) if ok.id == id => self.logged_in(now, ok),
+                    ServerMessage::LoginFailed(failed) if failed.id == id => {
+                        self.login_refused(now, failed.code, failed.message)
+                    }
+                    ServerMessage::Error(error) if error.id == Some(id) => {
+                        self.login_refused(now, error.code, error.message)
+                    }
+                    _ => {}
+                }
+            }
+            State::Connected {
+                socket, last_heard, ..
+            } if *socket == from => {
+                *last_heard = now;
+                self.handle_session_message(message);
+            }
+            _ => {}
+        }
+    }
+
+    /// A frame arrived that could not be read; it still proves the peer alive.
+    pub fn handle_unreadable(&mut self, now: u64, from: SocketId, detail: &str) {
+        if let State::Connected {
+            socket, last_heard, ..
+        } = &mut self.state
+        {
+            if *socket == from {
+                *last_heard = now;
+            }
+        }
+        self.emit(Event::Log(format!("ignored an unreadable frame: {detail}")));
+    }
+
+    /// The socket closed (or failed to open) with a WebSocket close code.
+    pub fn handle_close(&mut self, now: u64, closed: SocketId, code: u16, reason: &str) {
+        match std::mem::replace(&mut self.state, State::Idle) {
+            State::Connecting { socket, run, .. } if socket == closed => {
+                self.release(socket);
+                match ending_for_close(code, reason) {
+                    Some(disconnect) => self.end(Disconnect {
+                        retry_count: run.retries,
+                        ..disconnect
+                    }),
+                    None => {
+                        self.log(format!("connect attempt closed with {code} {reason}"));
+                        self.retry(now, run);
+                    }
+                }
+            }
+            State::Connected { socket, .. } if socket == closed => {
+                self.release(socket);
+                match ending_for_close(code, reason) {
+                    Some(disconnect) => self.end(disconnect),
+                    None => {
+                        self.log(format!("session closed with {code} {reason}"));
+                        self.session_broke(now);
+                    }
+                }
+            }
+            State::LoggingOut {
+                socket,
+                then_connect,
+                ..
+            } if socket == closed => {
+                self.release(socket);
+                self.logged_out(now, then_connect);
+            }
+            other => self.state = other,
+        }
+    }
+
+    // ---- page events ---------------------------------------------------------
+
+    /// Records the page's state when the driver starts listening; changes nothing else.
+    pub fn observe_page(&mut self, visible: bool, online: bool) {
+        self.page = Page { visible, online };
+    }
+
+    /// The page became visible (`visibilitychange`, `pageshow`) or hidden.
+    pub fn handle_visibility(&mut self, now: u64, visible: bool) {
+        self.page.visible = visible;
+        if visible {
+            self.retry_now(now);
+        }
+    }
+
+    /// The browser went `online` or `offline`.
+    pub fn handle_online(&mut self, now: u64, online: bool) {
+        self.page.online = online;
+        if online {
+            self.retry_now(now);
+            return;
+        }
+        if !self.config.quick_reconnect {
+            return;
+        }
+        match std::mem::replace(&mut self.state, State::Idle) {
+            State::Connected { socket, .. } => {
+                self.release(socket);
+                let run = Run {
+                    had_session: true,
+                    retries: 0,
+                };
+                self.fail_requests();
+                if self.may_retry(run) {
+                    self.emit(Event::Disconnect(Disconnect {
+                        will_reconnect: true,
+                        ..Disconnect::terminal(
+                            DisconnectCode::OfflineListener,
+                            "the browser went offline",
+                            0,
+                        )
+                    }));
+                }
+                self.retry(now, run);
+            }
+            State::Connecting { socket, run, .. } => {
+                self.release(socket);
+                self.retry(now, run);
+            }
+            other => self.state = other,
+        }
+    }
+
+    // ---- the driver's answers --------------------------------------------------
+
+    /// `reconnectDelayProvider` returned `provided` (or nothing usable) for `ticket`.
+    pub fn handle_retry_delay(&mut self, now: u64, for_ticket: RetryTicket, provided: Option<f64>) {
+        if let State::Waiting {
+            ticket,
+            proposed,
+            due: None,
+            ..
+        } = self.state
+        {
+            if ticket == for_ticket {
+                self.plan_retry(now, provided_delay(provided, proposed));
+            }
+        }
+    }
+
+    /// `onwillreconnect`'s Promise for `ticket` settled: the retry may start.
+    pub fn handle_retry_released(&mut self, now: u64, for_ticket: RetryTicket) {
+        if let State::Waiting {
+            ticket, released, ..
+        } = &mut self.state
+        {
+            if *ticket == for_ticket {
+                *released = true;
+                self.try_retry(now);
+            }
+        }
+    }
+
+    /// A timer armed from [`Session::poll_timeout`] fired (early or late is fine).
+    pub fn handle_timeout(&mut self, now: u64) {
+        match std::mem::replace(&mut self.state, State::Idle) {
+            State::Connecting {
+                socket,
+                deadline,
+                run,
+                ..
+            } if now >= deadline => {
+                self.release(socket);
+                self.log("connect attempt timed out".into());
+                self.retry(now, run);
+            }
+            State::Connected {
+                socket,
+                ping_every,
+                last_heard,
+                ..
+            } if now >= last_heard + ping_every + PONG_GRACE_MS => {
+                self.release(socket);
+                self.log("heard nothing from the server: connection dead".into());
+                self.session_broke(now);
+            }
+            State::Connected {
+                socket,
+                ping_every,
+                last_heard,
+                next_ping,
+            } if now >= next_ping => {
+                self.send(socket, ClientMessage::Ping);
+                self.state = State::Connected {
+                    socket,
+                    ping_every,
+                    last_heard,
+                    next_ping: now + ping_every,
+                };
+            }
+            State::LoggingOut {
+                socket,
+                deadline,
+                then_connect,
+            } if now >= deadline => {
+                self.release(socket);
+                self.logged_out(now, then_connect);
+            }
+            other => {
+                self.state = other;
+                self.try_retry(now);
+            }
+        }
+    }
+
+    // ---- outputs ---------------------------------------------------------------
+
+    /// The next thing to do to the socket; drain before [`Session::poll_event`].
+    pub fn poll_action(&mut self) -> Option<Action> {
+        self.actions.pop_front()
+    }
+
+    /// The next event for the user or a pending request.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`Session::handle_timeout`] next, if ever.
+    pub fn poll_timeout(&self) -> Option<Timer> {
+        let timer = |at, reason| Some(Timer { at, reason });
+        match self.state {
+            State::Idle => None,
+            State::Connecting { deadline, .. } => timer(deadline, TimerReason::ConnectTimeout),
+            State::Connected {
+                ping_every,
+                last_heard,
+                next_ping,
+                ..
+            } => {
+                let silent = last_heard + ping_every + PONG_GRACE_MS;
+                if silent <= next_ping {
+                    timer(silent, TimerReason::PeerSilent)
+                } else {
+                    timer(next_ping, TimerReason::Ping)
+                }
+            }
+            State::Waiting {
+                due: Some(due),
+                released: true,
+                ..
+            } if self.page_allows_retry() => timer(due, TimerReason::Retry),
+            State::Waiting { .. } => None,
+            State::LoggingOut { deadline, .. } => timer(deadline, TimerReason::LogoutTimeout),
+        }
+    }
+
+    // ---- transitions -----------------------------------------------------------
+
+    fn start_attempt(&mut self, now: u64, run: Run) {
+        let socket = SocketId(self.next_id());
+        self.actions.push_back(Action::Open {
+            socket,
+            url: self.config.socket_url.clone(),
+        });
+        self.state = State::Connecting {
+            socket,
+            login: None,
+            deadline: now + CONNECT_TIMEOUT_MS,
+            run,
+        };
+    }
+
+    fn logged_in(&mut self, now: u64, ok: LoginOk) {
+        let State::Connecting { socket, .. } = self.state else {
+            return;
+        };
+        self.backoff.reset();
+        let mut ping_every = u64::from(self.config.heartbeat_interval);
+        if ok.idle_timeout > 0 {
+            // The server closes idle connections; ping well before it gives up.
+            ping_every = ping_every.min(u64::from(ok.idle_timeout) / 2).max(1_000);
+        }
+        self.state = State::Connected {
+            socket,
+            ping_every,
+            last_heard: now,
+            next_ping: now + ping_every,
+        };
+        self.ports.replace(&ok.ports);
+        if !ok.ports.is_empty() {
+            self.emit(Event::LoginPortsChange(ok.ports));
+        }
+        self.emit(Event::Connect(ok.connection));
+    }
+
+    fn login_refused(&mut self, now: u64, code: u16, message: String) {
+        let State::Connecting { socket, run, .. } = std::mem::replace(&mut self.state, State::Idle)
+        else {
+            return;
+        };
+        self.release(socket);
+        if is_terminal_login_code(code) {
+            self.end(Disconnect::terminal(
+                DisconnectCode::Login(code),
+                message,
+                run.retries,
+            ));
+        } else {
+            self.log(format!("login refused with {code}: {message}"));
+            self.retry(now, run);
+        }
+    }
+
+    fn handle_session_message(&mut self, message: ServerMessage) {
+        match message {
+            ServerMessage::LoginPorts(change) => {
+                self.ports.apply(&change.ports);
+                self.emit(Event::LoginPortsChange(change.ports));
+            }
+            ServerMessage::KickResult(result) => {
+                self.settle_kick(result.id, Ok(result.device_ids));
+            }
+            ServerMessage::Kicked(kicked) => self.kicked(kicked),
+            ServerMessage::Error(error) => {
+                let kick = error
+                    .id
+                    .filter(|id| self.kicks.iter().any(|(k, _)| k == id));
+                match kick {
+                    Some(id) => self.settle_kick(
+                        id,
+                        Err(RequestFailure::Server {
+                            code: error.code,
+                            message: error.message,
+                        }),
+                    ),
+                    None => self.emit(Event::Error {
+                        code: error.code,
+                        message: error.message,
+                    }),
+                }
+            }
+            ServerMessage::Pong
+            | ServerMessage::LoginOk(_)
+            | ServerMessage::LoginFailed(_)
+            | ServerMessage::LogoutOk(_) => {}
+        }
+    }
+
+    fn kicked(&mut self, kicked: Kicked) {
+        if let State::Connected { socket, .. } = self.state {
+            self.release(socket);
+        }
+        let message = match kicked.reason {
+            KickReason::SamePlatformKick => "a newer login took this device's place",
+            KickReason::ServerKick => "kicked by the server",
+            KickReason::OtherPlatformKick => "kicked by another device of this account",
+        };
+        self.end(Disconnect {
+            from: kicked.from,
+            custom: kicked.custom,
+            ..Disconnect::terminal(DisconnectCode::Kicked(kicked.reason), message, 0)
+        });
+    }
+
+    /// A logged-in session was lost without anyone asking for it.
+    fn session_broke(&mut self, now: u64) {
+        self.fail_requests();
+        self.retry(
+            now,
+            Run {
+                had_session: true,
+                retries: 0,
+            },
+        );
+    }
+
+    fn may_retry(&self, run: Run) -> bool {
+        self.config.need_reconnect
+            && self
+                .config
+                .reconnection_attempts
+                .is_none_or(|max| run.retries < max)
+    }
+
+    /// Schedules the next attempt of `run`, or gives up when no retry is left.
+    fn retry(&mut self, now: u64, mut run: Run) {
+        if !self.may_retry(run) {
+            let (code, message) = if run.had_session {
+                (
+                    DisconnectCode::AllAttemptsFailed,
+                    "the connection was lost and no retry is left",
+                )
+            } else {
+                (
+                    DisconnectCode::InitConnectFail,
+                    "could not connect and no retry is left",
+                )
+            };
+            self.end(Disconnect::terminal(code, message, run.retries));
+            return;
+        }
+        run.retries += 1;
+        let ticket = RetryTicket(self.next_id());
+        let proposed = self.backoff.next_delay(self.jitter.next_unit());
+        self.state = State::Waiting {
+            run,
+            ticket,
+            proposed,
+            due: None,
+            released: self.config.auth_type == AuthType::Static,
+        };
+        if self.config.has_delay_provider {
+            self.emit(Event::RetryDelayNeeded { ticket, proposed });
+        } else {
+            self.plan_retry(now, proposed);
+        }
+    }
+
+    fn plan_retry(&mut self, now: u64, delay: u64) {
+        let State::Waiting {
+            run,
+            ticket,
+            due,
+            released,
+            ..
+        } = &mut self.state
+        else {
+            return;
+        };
+        *due = Some(now + delay);
+        let event = Event::WillReconnect {
+            ticket: *ticket,
+            retry_count: run.retries,
+            duration: delay,
+            gated: !*released,
+        };
+        self.emit(event);
+    }
+
+    /// `online`, `visibilitychange`, `pageshow`: a waiting retry starts at once.
+    fn retry_now(&mut self, now: u64) {
+        if let State::Waiting { due: Some(due), .. } = &mut self.state {
+            *due = (*due).min(now);
+        }
+        self.try_retry(now);
+    }
+
+    /// Starts the waiting retry if its delay elapsed, it was released and the page
+    /// allows it; hidden (or, with `quickReconnect`, offline) pages spend no attempts.
+    fn try_retry(&mut self, now: u64) {
+        let allowed = self.page_allows_retry();
+        if let State::Waiting {
+            run,
+            due: Some(due),
+            released: true,
+            ..
+        } = self.state
+        {
+            if due <= now && allowed {
+                self.start_attempt(now, run);
+            }
+        }
+    }
+
+    fn page_allows_retry(&self) -> bool {
+        self.page.visible && (self.page.online || !self.config.quick_reconnect)
+    }
+
+    fn logged_out(&mut self, now: u64, then_connect: bool) {
+        self.end(Disconnect::terminal(
+            DisconnectCode::Logout,
+            "logged out",
+            0,
+        ));
+        self.emit(Event::DisconnectSettled);
+        if then_connect {
+            self.connect(now);
+        }
+    }
+
+    /// The session is over for good.
+    fn end(&mut self, disconnect: Disconnect) {
+        self.state = State::Idle;
+        self.fail_requests();
+        self.emit(Event::Disconnect(disconnect));
+    }
+
+    fn fail_requests(&mut self) {
+        self.ports.clear();
+        for (_, ticket) in std::mem::take(&mut self.kicks) {
+            self.emit(Event::KickSettled {
+                ticket,
+                outcome: Err(RequestFailure::Disconnected),
+            });
+        }
+    }
+
+    fn settle_kick(&mut self, id: u32, outcome: Result<Vec<String>, RequestFailure>) {
+        if let Some(at) = self.kicks.iter().position(|(k, _)| *k == id) {
+            let (_, ticket) = self.kicks.remove(at);
+            self.emit(Event::KickSettled { ticket, outcome });
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------
+
+    fn login_request(&self, id: u32, auto: bool) -> LoginRequest {
+        let c = &self.config;
+        LoginRequest {
+            id,
+            v: PROTOCOL_VERSION,
+            app_key: c.app_key.clone(),
+            account: c.account.clone(),
+            token: c.token.clone(),
+            auth_type: match c.auth_type {
+                AuthType::Static => 0,
+                AuthType::Dynamic => 1,
+            },
+            device_id: c.device_id.clone(),
+            device_type: DeviceType::Web,
+            os: c.os.clone(),
+            mac: String::new(),
+            custom_tag: c.custom_tag.clone(),
+            custom_client_type: c.custom_client_type,
+            login_ext: c.login_ext.clone(),
+            auto,
+            heartbeat_interval: c.heartbeat_interval,
+        }
+    }
+
+    fn next_id(&mut self) -> u32 {
+        self.next_id = self.next_id.wrapping_add(1);
+        self.next_id
+    }
+
+    fn send(&mut self, socket: SocketId, message: ClientMessage) {
+        self.actions.push_back(Action::Send { socket, message });
+    }
+
+    fn release(&mut self, socket: SocketId) {
+        self.actions.push_back(Action::Close { socket });
+    }
+
+    fn emit(&mut self, event: Event) {
+        self.events.push_back(event);
+    }
+
+    fn log(&mut self, line: String) {
+        self.emit(Event::Log(line));
+    }
+}
+
+/// The final `ondisconnect` a close code calls for, or `None` when it is worth a retry.
+fn ending_for_close(code: u16, reason: &str) -> Option<Disconnect> {
+    let close = CloseCode(code);
+    if close.reconnect() == Reconnect::WithBackoff {
+        return None;
+    }
+    let (code, message) = match close {
+        CloseCode::KICKED => (
+            DisconnectCode::Kicked(KickReason::ServerKick),
+            "kicked by the server".to_owned(),
+        ),
+        CloseCode::REPLACED => (
+            DisconnectCode::Kicked(KickReason::SamePlatformKick),
+            "a newer connection with the same deviceId replaced this one".to_owned(),
+        ),
+        _ => match close.refused_login_code() {
+            Some(login) => (
+                DisconnectCode::Login(login),
+                format!("login refused: {reason}"),
+            ),
+            None => (
+                DisconnectCode::AllAttemptsFailed,
+                format!("the server closed the connection for good ({code} {reason})"),
+            ),
+        },
+    };
+    Some(Disconnect::terminal(code, message, 0))
+}
