@@ -5,6 +5,7 @@
 #      wasm32 std built once from its source, see docs/DEVELOPING.md);
 #   2. wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, and wasm-pack;
 #   3. Chromium and its matching chromedriver (only with --browser);
+#      PostgreSQL and Redis for the cross-node tests (only with --services);
 #   4. the npm dev dependencies.
 # It writes .toolchain.env, which the other scripts source to pick the toolchain.
 # When everything is present it takes a few seconds.
@@ -12,9 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WANT_BROWSER=0
+WANT_SERVICES=0
 for arg in "$@"; do
   case "$arg" in
     --browser) WANT_BROWSER=1 ;;
+    --services) WANT_SERVICES=1 ;;
     *) echo "setup: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -110,6 +113,14 @@ if [ "$WANT_BROWSER" = 1 ]; then
     apt_install --only-upgrade chromium chromium-driver
   fi
   say "browser: $(chromium --version 2>/dev/null | head -1), $(chromedriver --version | cut -d' ' -f1-2)"
+fi
+
+if [ "$WANT_SERVICES" = 1 ]; then
+  need=()
+  command -v redis-server >/dev/null || need+=(redis-server)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+  [ ${#need[@]} -eq 0 ] || apt_install --no-install-recommends "${need[@]}"
+  say "services: $(redis-server --version | cut -d' ' -f1-3), PostgreSQL $(ls /usr/lib/postgresql | sort -V | tail -1)"
 fi
 
 # ---- 4. npm dev dependencies --------------------------------------------------------

@@ -3,7 +3,7 @@
 # in headless Chromium against a real nim-server on a free loopback port, then the
 # TypeScript usage check. Exits non-zero if anything failed.
 set -euo pipefail
-. "$(dirname "$0")/env.sh" --browser
+. "$(dirname "$0")/env.sh" --browser --services
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "format and lints"
@@ -50,5 +50,11 @@ npm --prefix examples/vite run build
 
 step "demo page in headless Chromium (Playwright) against a real nim-server"
 NIM_SERVER_BIN=target/debug/nim-server node tests/page/run.mjs
+
+step "scale-out: nim-server nodes on PostgreSQL and Redis (scripts/test-cluster.sh)"
+bash scripts/test-cluster.sh
+
+step "reliability: log secrets check and bounded fuzzing (scripts/test-reliability.sh)"
+bash scripts/test-reliability.sh
 
 step "all tests passed"

@@ -17,6 +17,8 @@
 //! - `browser` (wasm32 only) is the driver: it owns the WebSocket, the one timer and
 //!   the page listeners of each instance, releases them when the session ends, and
 //!   exposes the `NIM` class with its TypeScript typings.
+//! - `heap` (wasm32) is the global allocator: power-of-two size classes with free
+//!   lists, a fraction of dlmalloc's code, since the wasm has a size budget.
 //!
 //! # The run loop
 //!
@@ -37,6 +39,9 @@
 
 pub mod core;
 pub mod wire;
+
+#[cfg(any(target_arch = "wasm32", test))]
+mod heap;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

@@ -1,5 +1,6 @@
 //! The instance registry: one instance per account, two accounts side by side,
-//! and `destroy` that empties the registry and makes later calls throw.
+//! `destroy` that empties the registry and makes later calls throw, and
+//! `NIM.rmAllInstances()` that destroys them all.
 #![cfg(target_arch = "wasm32")]
 
 mod web;
@@ -69,6 +70,35 @@ async fn two_accounts_live_side_by_side() {
         "bob is untouched"
     );
     reset().await;
+}
+
+#[wasm_bindgen_test]
+async fn rm_all_instances_destroys_every_account_and_resolves_with_undefined() {
+    let env = Env::get();
+    reset().await;
+    let app = env.app("multi");
+    let (alice, bob) = (unique("alice"), unique("bob"));
+    env.create_account(&app, &alice, "ta").await;
+    env.create_account(&app, &bob, "tb").await;
+    let mut ra = Recorder::new();
+    let mut rb = Recorder::new();
+    let a = get_instance(&ra.options(&env, &app, &alice, "ta")).unwrap();
+    let b = get_instance(&rb.options(&env, &app, &bob, "tb")).unwrap();
+    ra.wait("onconnect", 5_000).await;
+    rb.wait("onconnect", 5_000).await;
+
+    let gone = nim_wasm::browser::Nim::rm_all_instances();
+    assert_eq!(settle(gone.into()).await.unwrap(), JsValue::UNDEFINED);
+    for nim in [&a, &b] {
+        let error = call(nim, "isConnected", &[]).unwrap_err();
+        assert_eq!(error_code(&error), "destroyed");
+    }
+    let empty = nim_wasm::browser::Nim::rm_all_instances();
+    assert_eq!(
+        settle(empty.into()).await.unwrap(),
+        JsValue::UNDEFINED,
+        "with no instance left too"
+    );
 }
 
 #[wasm_bindgen_test]

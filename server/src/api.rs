@@ -141,7 +141,10 @@ fn form_fields(form: FormResult) -> Result<HashMap<String, String>, Refusal> {
 
 fn accid(fields: &HashMap<String, String>, name: &str) -> Result<String, Refusal> {
     let accid = fields.get(name).map(String::as_str).unwrap_or("");
-    if accid.is_empty() || accid.len() > MAX_ACCID_BYTES || accid.chars().any(char::is_control) {
+    // NIM's rule: letters, digits, `_`, `@`, `.` and `-` only. Quotes, spaces,
+    // slashes and control characters never reach storage, logs or other devices.
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '.' | '-');
+    if accid.is_empty() || accid.len() > MAX_ACCID_BYTES || !accid.chars().all(allowed) {
         return Err(Refusal::new(CODE_BAD_PARAMETER, format!("bad {name}")));
     }
     Ok(accid.to_owned())
@@ -235,7 +238,7 @@ async fn perform(
                 return Err(no_account());
             }
             if needkick {
-                let kicked = shared.sessions.kick_all(&app.key, accid);
+                let kicked = shared.sessions.kick_all(&app.key, accid).await?;
                 info!(app = %app.key, %accid, kicked, "blocked account kicked");
             }
             Ok(json!({}))

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::Error;
+use crate::origin::AllowedOrigins;
+use crate::tls::TlsFiles;
+use crate::{Error, ScaleOut};
 
 /// The multi-device policy of one app: which devices of one account may be online
 /// at the same time.
@@ -108,6 +110,9 @@ pub struct Limits {
     pub login_attempts_per_ip: u32,
     /// The window over which login attempts are counted.
     pub login_attempt_window: Duration,
+    /// Refused tokens (302) one account may collect per [`Limits::login_attempt_window`]
+    /// before its logins get 416 whatever the address (see `login_failures`).
+    pub login_failures_per_account: u32,
     /// How far a server API `CurTime` may be from the server's clock.
     pub curtime_skew: Duration,
     /// How long a closing connection waits for the peer's close frame.
@@ -124,6 +129,7 @@ impl Default for Limits {
             max_connections_per_account: 20,
             login_attempts_per_ip: 60,
             login_attempt_window: Duration::from_secs(60),
+            login_failures_per_account: 10,
             curtime_skew: Duration::from_secs(300),
             close_grace: Duration::from_secs(1),
         }
@@ -166,6 +172,12 @@ pub struct Config {
     pub dev: bool,
     /// Limits and timeouts.
     pub limits: Limits,
+    /// The page origins that may open `/ws` (`--allow-origin`); empty: any.
+    pub allowed_origins: AllowedOrigins,
+    /// Serve TLS with these files (`--tls-cert`, `--tls-key`); `None`: plain TCP.
+    pub tls: Option<TlsFiles>,
+    /// Several nodes: PostgreSQL, Redis and this node's public URL (docs/SERVER.md).
+    pub scale_out: ScaleOut,
 }
 
 impl Config {
@@ -178,6 +190,9 @@ impl Config {
             data: data.into(),
             dev: false,
             limits: Limits::default(),
+            allowed_origins: AllowedOrigins::any(),
+            tls: None,
+            scale_out: ScaleOut::default(),
         }
     }
 
@@ -202,6 +217,23 @@ pub struct ConfigFile {
     pub data: Option<PathBuf>,
     /// Like `--dev`.
     pub dev: Option<bool>,
+    /// Like `--allow-origin`, one entry per origin.
+    pub allow_origins: Option<Vec<String>>,
+    /// Like `--tls-cert`.
+    pub tls_cert: Option<PathBuf>,
+    /// Like `--tls-key`.
+    pub tls_key: Option<PathBuf>,
+    /// Like `--database` (`postgres://…`).
+    pub database: Option<String>,
+    /// Like `--redis` (`redis://…`).
+    pub redis: Option<String>,
+    /// Like `--redis-prefix`.
+    pub redis_prefix: Option<String>,
+    /// Like `--public-url`.
+    pub public_url: Option<String>,
+    /// The `[cluster]` table: lease timing (see `ScaleOut`).
+    #[serde(default)]
+    pub cluster: crate::cluster::ClusterEntry,
     /// `[[apps]]` tables.
     #[serde(default)]
     pub apps: Vec<AppEntry>,
@@ -242,6 +274,8 @@ pub struct LimitsEntry {
     pub login_attempts_per_ip: Option<u32>,
     /// [`Limits::login_attempt_window`] in ms.
     pub login_attempt_window_ms: Option<u64>,
+    /// [`Limits::login_failures_per_account`].
+    pub login_failures_per_account: Option<u32>,
     /// [`Limits::curtime_skew`] in seconds.
     pub curtime_skew_secs: Option<u64>,
     /// [`Limits::close_grace`] in ms.
@@ -310,6 +344,9 @@ impl ConfigFile {
                 .unwrap_or(d.max_connections_per_account),
             login_attempts_per_ip: l.login_attempts_per_ip.unwrap_or(d.login_attempts_per_ip),
             login_attempt_window: l.login_attempt_window_ms.map_or(d.login_attempt_window, ms),
+            login_failures_per_account: l
+                .login_failures_per_account
+                .unwrap_or(d.login_failures_per_account),
             curtime_skew: l
                 .curtime_skew_secs
                 .map_or(d.curtime_skew, Duration::from_secs),

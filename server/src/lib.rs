@@ -29,9 +29,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderName, Method};
-use axum::response::Response;
+use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
@@ -40,19 +41,27 @@ use tower_http::services::ServeDir;
 use tracing::info;
 
 pub mod api;
+mod cluster;
 pub mod config;
+mod lbs;
 mod limits;
 mod login;
+mod login_failures;
 mod metrics;
+pub mod origin;
+mod registry;
 mod sessions;
 mod store;
+pub mod tls;
 mod ws;
 
+pub use cluster::ScaleOut;
 pub use config::{App, Config, Limits, Policy};
 
 use limits::{ConnectionSlots, LoginAttempts};
+use login_failures::LoginFailures;
 use metrics::Metrics;
-use sessions::Sessions;
+use registry::Registry;
 use store::Store;
 
 /// The WebSocket read buffer per connection, in bytes: protocol frames are small,
@@ -72,6 +81,9 @@ pub enum Error {
     /// The database failed.
     #[error("database: {0}")]
     Store(#[from] rusqlite::Error),
+    /// PostgreSQL or Redis failed (scale-out backends).
+    #[error("backend: {0}")]
+    Backend(String),
     /// A bug: a background task failed.
     #[error("internal: {0}")]
     Internal(String),
@@ -83,14 +95,16 @@ pub(crate) struct Shared {
     pub config: Config,
     /// The account database.
     pub store: Store,
-    /// The live devices.
-    pub sessions: Sessions,
+    /// The live devices, in memory or shared through Redis.
+    pub sessions: Registry,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
     /// The total connection limit.
     pub slots: Arc<ConnectionSlots>,
     /// The per-IP login attempt limit.
     pub login_attempts: LoginAttempts,
+    /// The per-account limit of refused tokens.
+    pub login_failures: LoginFailures,
     /// Becomes `true` when the server shuts down.
     pub shutdown: watch::Receiver<bool>,
     /// Connection tasks hold an upgraded copy, so [`run`] knows when all have ended.
@@ -101,11 +115,13 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Opens the store and sets up the registries for `config`.
-    pub(crate) fn new(
+    /// Opens the store and sets up the registries for `config`; `public_url` is
+    /// this node's WebSocket URL as listed by `/lbs`.
+    pub(crate) async fn new(
         config: Config,
         shutdown: watch::Receiver<bool>,
         tracker: mpsc::WeakSender<()>,
+        public_url: String,
     ) -> Result<Shared, Error> {
         let metrics = Arc::new(Metrics::default());
         let limits = &config.limits;
@@ -117,11 +133,15 @@ impl Shared {
             limits.login_attempts_per_ip
         };
         Ok(Shared {
-            store: Store::open(&config.data)?,
-            sessions: Sessions::new(Arc::clone(&metrics)),
+            store: Store::from_config(&config).await?,
+            sessions: Registry::from_config(&config, public_url, Arc::clone(&metrics)).await?,
             metrics,
             slots: ConnectionSlots::new(limits.max_connections),
             login_attempts: LoginAttempts::new(attempts, limits.login_attempt_window),
+            login_failures: LoginFailures::new(
+                limits.login_failures_per_account,
+                limits.login_attempt_window,
+            ),
             shutdown,
             tracker,
             boot_ms: SystemTime::now()
@@ -153,29 +173,57 @@ pub async fn run(
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
     let close_grace = config.limits.close_grace;
-    let shared = Arc::new(Shared::new(config, stop_rx, alive_tx.downgrade())?);
+    let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
+    let public_url = config.scale_out.public_url.clone().unwrap_or_else(|| {
+        let scheme = if tls.is_some() { "wss" } else { "ws" };
+        let addr = listener
+            .local_addr()
+            .map_or_else(|_| "?".into(), |a| a.to_string());
+        format!("{scheme}://{addr}/ws")
+    });
+    let shared = Shared::new(config, stop_rx, alive_tx.downgrade(), public_url).await?;
+    let shared = Arc::new(shared);
     info!(
         addr = %listener.local_addr()?,
         apps = shared.config.apps.len(),
         dev = shared.config.dev,
+        tls = tls.is_some(),
+        any_origin = shared.config.allowed_origins.is_any(),
         "serving"
     );
-    let app = router(shared);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let app = router(Arc::clone(&shared)).into_make_service_with_connect_info::<SocketAddr>();
+    let stop = async move {
         shutdown.await;
         info!("shutting down: closing every connection with 1012");
         // The receivers live in `Shared`, which outlives this send.
         let _ = stop_tx.send(true);
-    })
-    .await?;
+    };
+    match tls {
+        None => {
+            // Pushes are small frames sent right after others (`kicked`, then the
+            // close): without TCP_NODELAY, Nagle holds them for up to 40 ms.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(err) = tcp.set_nodelay(true) {
+                    tracing::debug!(%err, "TCP_NODELAY not set");
+                }
+            });
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await?
+        }
+        Some(acceptor) => {
+            // `tap_io` only lends the listener axum's `SocketAddr` connect info.
+            let listener = tls::TlsListener::new(listener, acceptor)?.tap_io(|_| {});
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await?
+        }
+    }
     drop(alive_tx);
     // Each connection task bounds its own close by `close_grace`; this bound only
     // guards against a bug.
     let _ = tokio::time::timeout(close_grace * 2 + Duration::from_secs(1), alive_rx.recv()).await;
+    shared.sessions.leave().await;
     info!("stopped");
     Ok(())
 }
@@ -187,6 +235,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/ws", get(upgrade))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
+        .route("/lbs", get(lbs::lbs))
         .route("/nimserver/user/{action}", post(api::user_action));
     if config.dev {
         router = router.route("/dev/token", post(api::dev_token));
@@ -217,12 +266,21 @@ fn router(shared: Arc<Shared>) -> Router {
     }
 }
 
-/// `GET /ws`: upgrades to a WebSocket with buffers sized for small frames.
+/// `GET /ws`: upgrades to a WebSocket with buffers sized for small frames, when
+/// the page's origin is allowed (403 otherwise).
 async fn upgrade(
     ws: WebSocketUpgrade,
     State(shared): State<Arc<Shared>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
 ) -> Response {
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or(""));
+    if !shared.config.allowed_origins.allows(origin) {
+        info!(%peer, origin = origin.unwrap_or(""), "WebSocket from a page origin not allowed");
+        return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
+    }
     ws.read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(0)
         .max_message_size(nim_protocol::MAX_FRAME_BYTES)

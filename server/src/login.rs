@@ -71,6 +71,13 @@ pub(crate) async fn admit(
     if req.account.is_empty() {
         return Err((code::NO_ACCOUNT, "no such account"));
     }
+    let now = std::time::Instant::now();
+    if shared.login_failures.exhausted(&app.key, &req.account, now) {
+        return Err((
+            code::RATE_LIMITED,
+            "too many failed logins for this account",
+        ));
+    }
     let check = shared
         .store
         .check_login(&app.key, &req.account, &req.token)
@@ -80,7 +87,10 @@ pub(crate) async fn admit(
             last_login_device_id,
         }) => last_login_device_id,
         Ok(LoginCheck::NoAccount) => return Err((code::NO_ACCOUNT, "no such account")),
-        Ok(LoginCheck::BadToken) => return Err((code::BAD_TOKEN, "bad account or token")),
+        Ok(LoginCheck::BadToken) => {
+            shared.login_failures.record(&app.key, &req.account, now);
+            return Err((code::BAD_TOKEN, "bad account or token"));
+        }
         Ok(LoginCheck::Blocked) => return Err((code::BLOCKED, "account blocked")),
         Err(err) => {
             warn!(error = %err, "login check failed");
@@ -113,12 +123,16 @@ pub(crate) async fn admit(
         max_per_account: shared.config.limits.max_connections_per_account,
         outbox,
     };
-    let ports = match shared.sessions.admit(admission) {
-        Admitted::Accepted(ports) => ports,
-        Admitted::Refused(code::SLOT_TAKEN) => {
+    let ports = match shared.sessions.admit(admission).await {
+        Ok(Admitted::Accepted(ports)) => ports,
+        Err(err) => {
+            warn!(error = %err, "placing the device failed");
+            return Err((code::SERVER_ERROR, "server error"));
+        }
+        Ok(Admitted::Refused(code::SLOT_TAKEN)) => {
             return Err((code::SLOT_TAKEN, "another device took the slot"))
         }
-        Admitted::Refused(code) => return Err((code, "too many devices")),
+        Ok(Admitted::Refused(code)) => return Err((code, "too many devices")),
     };
     // A block that raced with this login either kicked the device just admitted
     // (it blocks before it kicks) or is seen here.
@@ -135,7 +149,7 @@ pub(crate) async fn admit(
         }
     };
     if let Some(refusal) = refusal {
-        shared.sessions.remove(&app.key, &port.account, conn);
+        shared.sessions.remove(&app.key, &port.account, conn).await;
         return Err(refusal);
     }
     let idle = shared.config.limits.idle_timeout(req.heartbeat_interval);

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use nim_server::config::ConfigFile;
+use nim_server::origin::AllowedOrigins;
+use nim_server::tls::TlsFiles;
 use nim_server::{App, Config, Error};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -60,11 +62,64 @@ struct Cli {
     )]
     dev: bool,
 
+    /// A page origin (http[s]://HOST[:PORT]) allowed to open /ws; repeat for more.
+    /// Upgrades from other origins get 403; without any, every origin is allowed.
+    /// NIM_ALLOW_ORIGINS takes a comma-separated list.
+    #[arg(
+        long = "allow-origin",
+        env = "NIM_ALLOW_ORIGINS",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    allow_origins: Vec<String>,
+
+    /// PEM certificate chain: serve TLS (https://, wss://); needs --tls-key.
+    #[arg(long, env = "NIM_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "NIM_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+
+    /// PostgreSQL for accounts instead of the SQLite file, shared by several nodes
+    /// (postgres://USER:PASSWORD@HOST:PORT/DB).
+    #[arg(long, env = "NIM_DATABASE", value_name = "URL")]
+    database: Option<String>,
+
+    /// Redis for live devices, pushes and kicks, shared by several nodes
+    /// (redis://HOST:PORT/DB); without it, sessions live in this process.
+    #[arg(long, env = "NIM_REDIS", value_name = "URL")]
+    redis: Option<String>,
+
+    /// Prefix of every Redis key, so several deployments can share one Redis
+    /// [default: nim].
+    #[arg(long, env = "NIM_REDIS_PREFIX", value_name = "PREFIX")]
+    redis_prefix: Option<String>,
+
+    /// This node's WebSocket URL as pages reach it (ws[s]://HOST:PORT/ws), listed
+    /// by GET /lbs [default: from the bound address].
+    #[arg(long, env = "NIM_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+
     /// TOML file with listen, www, pkg, data, dev, [[apps]] and [limits]; flags and
     /// environment variables win over it, and its apps are added to theirs.
     #[arg(long, env = "NIM_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
 }
+
+/// Libraries whose `trace` level prints whole frames or requests, tokens and
+/// signatures included: capped below it whatever `RUST_LOG` asks, so no log line
+/// ever holds a secret (`no_secret_or_token_in_any_log_line.rs`).
+const REDACTING_CAPS: &[&str] = &[
+    "tungstenite=debug",
+    "tokio_tungstenite=debug",
+    "hyper=debug",
+    "hyper_util=debug",
+    "h2=debug",
+    "rustls=debug",
+    "tokio_rustls=debug",
+    "rusqlite=debug",
+];
 
 /// The listen address and server configuration from flags, environment and file.
 fn configure(cli: Cli) -> Result<(String, Config), Error> {
@@ -96,6 +151,31 @@ fn configure(cli: Cli) -> Result<(String, Config), Error> {
     config.pkg = cli.pkg.or(file.pkg.clone());
     config.dev = cli.dev || file.dev.unwrap_or(false);
     config.limits = file.limits();
+    let mut scale_out = nim_server::ScaleOut::from_file(&file);
+    scale_out.database = cli.database.or(scale_out.database);
+    scale_out.redis = cli.redis.or(scale_out.redis);
+    scale_out.redis_prefix = cli.redis_prefix.unwrap_or(scale_out.redis_prefix);
+    scale_out.public_url = cli.public_url.or(scale_out.public_url);
+    config.scale_out = scale_out;
+    let origins: Vec<String> = cli
+        .allow_origins
+        .into_iter()
+        .filter(|o| !o.trim().is_empty())
+        .collect();
+    config.allowed_origins = if origins.is_empty() {
+        AllowedOrigins::parse(file.allow_origins.as_deref().unwrap_or_default())?
+    } else {
+        AllowedOrigins::parse(&origins)?
+    };
+    config.tls = match (cli.tls_cert.or(file.tls_cert), cli.tls_key.or(file.tls_key)) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        (None, None) => None,
+        _ => {
+            return Err(Error::Config(
+                "TLS needs both --tls-cert and --tls-key".into(),
+            ))
+        }
+    };
     Ok((listen, config))
 }
 
@@ -126,16 +206,32 @@ async fn shutdown_signal() {
 
 async fn serve(cli: Cli) -> Result<(), Error> {
     let (listen, config) = configure(cli)?;
+    if let Some(files) = &config.tls {
+        // Fail on an unreadable certificate before announcing the address.
+        nim_server::tls::acceptor(files)?;
+    }
     let listener = TcpListener::bind(&listen)
         .await
         .map_err(|e| Error::Config(format!("cannot listen on {listen}: {e}")))?;
-    println!("nim-server listening on http://{}", listener.local_addr()?);
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    println!(
+        "nim-server listening on {scheme}://{}",
+        listener.local_addr()?
+    );
     nim_server::run(listener, config, shutdown_signal()).await
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    for cap in REDACTING_CAPS {
+        // Each is a valid directive literal (a target and a level).
+        filter = filter.add_directive(cap.parse().expect("a valid directive"));
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())

@@ -95,7 +95,8 @@ where
     if let Some(session) = &conn.session {
         shared
             .sessions
-            .remove(&session.app, &session.account, session.conn);
+            .remove(&session.app, &session.account, session.conn)
+            .await;
     }
     match ending {
         Ending::Close(code, reason) => close(&mut socket, &shared, code, reason).await,
@@ -282,26 +283,41 @@ impl Connection<'_> {
                         Next::Continue,
                     )
                 } else {
-                    let kicked = self.shared.sessions.kick(
-                        &session.app,
-                        &session.account,
-                        session.conn,
-                        &kick.device_ids,
-                        &kick.custom,
-                    );
-                    info!(app = %session.app, account = %session.account,
-                          kicked = kicked.len(), "kick");
-                    let result = KickResult {
-                        id: kick.id,
-                        device_ids: kicked,
-                    };
-                    (encode(&ServerMessage::KickResult(result)), Next::Continue)
+                    let kicked = self
+                        .shared
+                        .sessions
+                        .kick(
+                            &session.app,
+                            &session.account,
+                            session.conn,
+                            &kick.device_ids,
+                            &kick.custom,
+                        )
+                        .await;
+                    match kicked {
+                        Ok(kicked) => {
+                            info!(app = %session.app, account = %session.account,
+                                  kicked = kicked.len(), "kick");
+                            let result = KickResult {
+                                id: kick.id,
+                                device_ids: kicked,
+                            };
+                            (encode(&ServerMessage::KickResult(result)), Next::Continue)
+                        }
+                        Err(err) => {
+                            tracing::warn!(error = %err, "kick failed");
+                            let reply =
+                                error_frame(Some(kick.id), code::SERVER_ERROR, "server error");
+                            (reply, Next::Continue)
+                        }
+                    }
                 }
             }
             (Some(session), ClientMessage::Logout(logout)) => {
                 self.shared
                     .sessions
-                    .remove(&session.app, &session.account, session.conn);
+                    .remove(&session.app, &session.account, session.conn)
+                    .await;
                 info!(app = %session.app, account = %session.account, "logout");
                 (
                     encode(&ServerMessage::LogoutOk(LogoutOk { id: logout.id })),

@@ -36,7 +36,7 @@ pub fn call(
     match function.call1(&JsValue::UNDEFINED, arg) {
         Ok(result) => Some(result),
         Err(thrown) => {
-            report(callbacks, &format!("{name} threw"), &thrown);
+            report(callbacks, &[name, " threw"].concat(), &thrown);
             None
         }
     }
@@ -44,7 +44,7 @@ pub fn call(
 
 /// Reports an error through `logFunc`, else `console.error`.
 pub fn report(callbacks: &Callbacks, message: &str, detail: &JsValue) {
-    let message = JsValue::from_str(&format!("nim-wasm: {message}"));
+    let message = JsValue::from_str(&["nim-wasm: ", message].concat());
     if let Some(log) = &callbacks.log_func {
         if log
             .call3(&JsValue::UNDEFINED, &"error".into(), &message, detail)
@@ -61,7 +61,7 @@ pub fn debug(callbacks: &Callbacks, line: &str) {
     if !callbacks.debug {
         return;
     }
-    let line = JsValue::from_str(&format!("nim-wasm: {line}"));
+    let line = JsValue::from_str(&["nim-wasm: ", line].concat());
     if let Some(log) = &callbacks.log_func {
         if log
             .call2(&JsValue::UNDEFINED, &"debug".into(), &line)

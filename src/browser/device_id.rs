@@ -17,7 +17,7 @@ pub fn resolve(explicit: Option<&str>, fixed: bool) -> String {
     if let Some(id) = explicit {
         return id.to_owned();
     }
-    let storage = web_sys::window().and_then(|w| {
+    let storage = super::window().and_then(|w| {
         if fixed {
             w.local_storage().ok().flatten()
         } else {
@@ -60,7 +60,7 @@ pub fn random_seed() -> u64 {
 /// `N` bytes from `crypto.getRandomValues`, or `Math.random` where it is missing.
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
-    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    let crypto = super::window().and_then(|w| w.crypto().ok());
     if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
         for byte in bytes.iter_mut() {
             *byte = (js_sys::Math::random() * 256.0) as u8;

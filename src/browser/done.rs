@@ -30,7 +30,9 @@ impl Done {
         let mut parts = None;
         let promise = Promise::new(&mut |resolve, reject| parts = Some((resolve, reject)));
         // The executor runs synchronously inside `new Promise`, so `parts` is set.
-        let (resolve, reject) = parts.expect("Promise executor ran");
+        let Some((resolve, reject)) = parts else {
+            wasm_bindgen::throw_str("nim-wasm: the Promise executor did not run")
+        };
         (Done::Promise { resolve, reject }, promise.into())
     }
 

@@ -46,7 +46,7 @@ impl NimError {
 
     /// The JavaScript `Error` object, with `code` set.
     pub fn to_js(&self) -> JsValue {
-        let error = js_sys::Error::new(&format!("nim-wasm: {}", self.message));
+        let error = js_sys::Error::new(&["nim-wasm: ", &self.message].concat());
         let code = match self.code {
             ErrorCode::InvalidOption => JsValue::from_str("invalidOption"),
             ErrorCode::UnknownOption => JsValue::from_str("unknownOption"),

@@ -11,7 +11,6 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use super::Listener;
-use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -19,9 +18,11 @@ use super::callbacks::{call, debug, report, Callbacks};
 use super::device_id::random_seed;
 use super::done::Done;
 use super::error::NimError;
+use super::lbs::{LbsRequest, LbsSink};
 use super::options::Options;
 use super::page::{PageEvent, PageListeners};
 use super::socket::{Socket, SocketEvent, SocketSink};
+use super::timer::Timer;
 use crate::core::{Action, Event, KickTicket, RetryTicket, Session, SocketId};
 use crate::wire::payload;
 
@@ -48,7 +49,10 @@ pub struct Instance {
     /// Whether the instance may still be used.
     pub lifecycle: Lifecycle,
     socket: Option<(SocketId, Socket)>,
-    timer: Option<(u64, Timeout)>,
+    /// LBS requests in flight; each leaves when it settles, and is aborted once the
+    /// session no longer waits for it.
+    lbs: Vec<LbsRequest>,
+    timer: Option<(u64, Timer)>,
     page: Option<PageListeners>,
     kicks: Vec<(KickTicket, Done)>,
     disconnects: Vec<Done>,
@@ -71,6 +75,7 @@ impl Instance {
                 options,
                 lifecycle: Lifecycle::Live,
                 socket: None,
+                lbs: Vec::new(),
                 timer: None,
                 page: None,
                 kicks: Vec::new(),
@@ -112,6 +117,14 @@ impl Instance {
         while let Some(action) = self.session.poll_action() {
             self.perform(now, action);
         }
+        while let Some(fetch) = self.session.poll_lbs_fetch() {
+            let request = LbsRequest::start(fetch.fetch, &fetch.url, &self.lbs_sink());
+            self.lbs.push(request);
+        }
+        let waiting_for = self.session.locating();
+        for request in self.lbs.iter().filter(|r| Some(r.fetch) != waiting_for) {
+            request.abort();
+        }
         if !self.session.is_active() {
             self.page = None;
         } else if self.page.is_none() {
@@ -126,7 +139,7 @@ impl Instance {
             Some(timer) if self.timer.as_ref().map(|t| t.0) != Some(timer.at) => {
                 let delay = timer.at.saturating_sub(now) + 1;
                 let this = self.this.clone();
-                let timeout = Timeout::new(delay.min(i32::MAX as u64) as u32, move || {
+                let timeout = Timer::new(delay.min(i32::MAX as u64) as u32, move || {
                     if let Some(shared) = this.upgrade() {
                         drive(&shared, |i, now| {
                             i.timer = None;
@@ -150,7 +163,7 @@ impl Instance {
                 match Socket::open(&url, socket, &self.socket_sink()) {
                     Ok(opened) => self.socket = Some((socket, opened)),
                     Err(_) => {
-                        let reason = format!("cannot open a WebSocket to {url}");
+                        let reason = ["cannot open a WebSocket to ", &url].concat();
                         self.session.handle_close(now, socket, 1006, &reason);
                     }
                 }
@@ -190,6 +203,18 @@ impl Instance {
         })
     }
 
+    fn lbs_sink(&self) -> LbsSink {
+        let this = self.this.clone();
+        Rc::new(move |fetch, reply| {
+            if let Some(shared) = this.upgrade() {
+                drive(&shared, |i, now| {
+                    i.lbs.retain(|r| r.fetch != fetch);
+                    i.session.handle_lbs_reply(now, fetch, reply);
+                });
+            }
+        })
+    }
+
     fn page_sink(&self) -> Rc<dyn Fn(PageEvent)> {
         let this = self.this.clone();
         Rc::new(move |event| {
@@ -218,7 +243,7 @@ impl Instance {
 
 /// The driver's clock: ms since the page loaded, monotonic.
 fn now_ms() -> u64 {
-    let now = web_sys::window()
+    let now = super::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or_else(js_sys::Date::now);
@@ -356,9 +381,12 @@ fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<Js
         });
         return;
     };
-    let mut this = shared.borrow_mut();
-    let key = this.next_release;
-    this.next_release = key.wrapping_add(1);
+    let key = {
+        let mut this = shared.borrow_mut();
+        let key = this.next_release;
+        this.next_release = key.wrapping_add(1);
+        key
+    };
     let handler = |rejected: bool| {
         let weak = Rc::downgrade(shared);
         Listener::new(move |value: JsValue| {
@@ -368,9 +396,12 @@ fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<Js
         })
     };
     let handlers = [handler(false), handler(true)];
+    // No borrow here: `Promise.resolve` reads `then` at once, and a getter there is
+    // user code that may call back into the instance. The handlers run later, as
+    // microtasks, so they always find themselves in `releases`.
     // The derived Promise is not needed: the handlers report everything.
     let _ = Promise::resolve(&thenable).then2(&handlers[0], &handlers[1]);
-    this.releases.push((key, handlers));
+    shared.borrow_mut().releases.push((key, handlers));
 }
 
 /// `onwillreconnect`'s Promise `key` settled (with `rejection` when it failed).

@@ -7,14 +7,29 @@ mod done;
 mod error;
 mod instance;
 mod json;
+mod lbs;
 mod nim;
 mod options;
 mod page;
 mod socket;
+mod timer;
 mod typings;
 
 pub use error::{ErrorCode, NimError};
 pub use nim::Nim;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `window`; absent outside a window (in a worker).
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: Option<web_sys::Window>;
+}
+
+/// The page's `window`, if there is one. One accessor, where `web_sys::window()`
+/// probes four globals and adds an `instanceof` check to the JS glue.
+fn window() -> Option<web_sys::Window> {
+    WINDOW.with(Clone::clone)
+}
 
 /// A JavaScript event handler owned by Rust; one closure type for every handler
 /// keeps the wasm small.

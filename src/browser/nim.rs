@@ -9,6 +9,7 @@ use super::done::Done;
 use super::error::{ErrorCode, NimError};
 use super::instance::{drive, Instance, Lifecycle, Shared};
 use super::options::{Options, Source};
+use crate::core::text::decimal;
 use crate::wire::payload;
 use nim_protocol::MAX_KICK_DEVICE_IDS;
 
@@ -89,8 +90,8 @@ impl Nim {
         Ok(object)
     }
 
-    /// `NIM.rmAllInstances()`: destroys every instance; the Promise settles when all
-    /// are gone.
+    /// `NIM.rmAllInstances()`: destroys every instance; the Promise resolves with
+    /// `undefined` when all are gone.
     #[wasm_bindgen(js_name = rmAllInstances, skip_typescript)]
     pub fn rm_all_instances() -> js_sys::Promise {
         let all: Vec<Shared> =
@@ -101,7 +102,22 @@ impl Nim {
             drive(&shared, |i, now| i.begin_destroy(now, done));
             promises.push(&promise);
         }
-        js_sys::Promise::all(&promises)
+        let mut settle = None;
+        let gone = js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+        // The executor runs synchronously inside `new Promise`, so `settle` is set.
+        if let Some((resolve, reject)) = settle {
+            // `Promise.all` resolves with an array; ours resolves with `undefined`.
+            // `then` is called through `Reflect` since js-sys's `then` wants Rust
+            // closures, and these are plain JS functions.
+            let resolve = resolve.bind1(&JsValue::NULL, &JsValue::UNDEFINED);
+            let all = js_sys::Promise::all(&promises);
+            if let Ok(then) = Reflect::get(&all, &"then".into()) {
+                let _ = then
+                    .unchecked_into::<Function>()
+                    .call2(&all, &resolve, &reject);
+            }
+        }
+        gone
     }
 
     /// `connect()`: logs in unless logged in or logging in.
@@ -210,7 +226,7 @@ fn done_option(options: &JsValue, method: &str) -> Result<Option<Function>, NimE
     done.dyn_into::<Function>().map(Some).map_err(|_| {
         NimError::new(
             ErrorCode::InvalidArgument,
-            format!("`{method}({{done}})`: `done` must be a function"),
+            ["`", method, "({done})`: `done` must be a function"].concat(),
         )
     })
 }
@@ -237,9 +253,14 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
         }
     }
     if device_ids.is_empty() || device_ids.len() > MAX_KICK_DEVICE_IDS {
-        return Err(invalid(&format!(
-            "`kick`: `deviceIds` must hold 1 to {MAX_KICK_DEVICE_IDS} device ids"
-        )));
+        return Err(invalid(
+            &[
+                "`kick`: `deviceIds` must hold 1 to ",
+                &decimal(MAX_KICK_DEVICE_IDS as u64),
+                " device ids",
+            ]
+            .concat(),
+        ));
     }
     let custom = Reflect::get(options, &"custom".into()).unwrap_or(JsValue::UNDEFINED);
     let custom = match custom.as_string() {

@@ -8,6 +8,7 @@ use super::callbacks::Callbacks;
 use super::device_id;
 use super::error::{ErrorCode, NimError};
 use crate::core::config::{self, SessionConfig};
+use crate::core::text::truncate_chars;
 
 /// Which call the options come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,10 @@ pub struct Options {
     pub is_fixed_device_id: bool,
     /// `socketUrl` as given.
     pub socket_url: Option<String>,
+    /// `lbsUrl` as given.
+    pub lbs_url: Option<String>,
+    /// `defaultLink` as given (a string becomes a list of one).
+    pub default_link: Option<Vec<String>>,
 }
 
 impl Options {
@@ -46,6 +51,8 @@ impl Options {
             device_id: None,
             is_fixed_device_id: false,
             socket_url: None,
+            lbs_url: None,
+            default_link: None,
         }
     }
 
@@ -109,6 +116,8 @@ impl Options {
             }
             "skipConnectionOnInitialize" => self.skip_connection_on_initialize = boolean(name, v)?,
             "socketUrl" => self.socket_url = Some(string(name, v)?),
+            "lbsUrl" => self.lbs_url = Some(string(name, v)?),
+            "defaultLink" => self.default_link = Some(strings(name, v)?),
             "deviceId" => self.device_id = Some(string(name, v)?),
             "isFixedDeviceId" => self.is_fixed_device_id = boolean(name, v)?,
             "debug" => cb.debug = boolean(name, v)?,
@@ -122,7 +131,7 @@ impl Options {
             other => {
                 return Err(NimError::new(
                     ErrorCode::UnknownOption,
-                    format!("unknown option `{other}`"),
+                    ["unknown option `", other, "`"].concat(),
                 ))
             }
         }
@@ -139,13 +148,26 @@ impl Options {
         if let Some(id) = &self.device_id {
             config::check_device_id(id)?;
         }
-        c.socket_url = match &self.socket_url {
+        if let Some(url) = &self.lbs_url {
+            config::check_lbs_url(url)?;
+        }
+        let default_links = self.default_link.clone().unwrap_or_default();
+        config::check_default_link(&default_links)?;
+        // `socketUrl` pins one address; without it, LBS and `defaultLink` give them.
+        let (socket_url, lbs_url, default_links) = match &self.socket_url {
             Some(url) => {
                 config::check_socket_url(url)?;
-                url.clone()
+                (url.clone(), None, Vec::new())
             }
-            None => same_origin_socket_url(),
+            None if self.lbs_url.is_some() || !default_links.is_empty() => {
+                (String::new(), self.lbs_url.clone(), default_links)
+            }
+            None => (same_origin_socket_url(), None, Vec::new()),
         };
+        c.socket_url = socket_url;
+        c.lbs_url = lbs_url;
+        c.default_links = default_links;
+        c.secure_page = page_protocol().as_deref() == Some("https:");
         c.device_id = device_id::resolve(self.device_id.as_deref(), self.is_fixed_device_id);
         c.os = user_agent();
         c.has_delay_provider = self.callbacks.reconnect_delay_provider.is_some();
@@ -153,36 +175,57 @@ impl Options {
     }
 }
 
+/// `location.protocol` of the page, such as `"https:"`.
+fn page_protocol() -> Option<String> {
+    super::window().and_then(|w| w.location().protocol().ok())
+}
+
 /// `ws(s)://<this page's host>/ws`.
 fn same_origin_socket_url() -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let protocol = location.as_ref().and_then(|l| l.protocol().ok());
-    let host = location.and_then(|l| l.host().ok()).unwrap_or_default();
-    let scheme = if protocol.as_deref() == Some("https:") {
+    let host = super::window()
+        .and_then(|w| w.location().host().ok())
+        .unwrap_or_default();
+    let scheme = if page_protocol().as_deref() == Some("https:") {
         "wss"
     } else {
         "ws"
     };
-    format!("{scheme}://{host}/ws")
+    [scheme, "://", &host, "/ws"].concat()
 }
 
 /// The browser's user agent, shortened, as the login's `os`.
 fn user_agent() -> String {
-    let agent = web_sys::window()
+    let agent = super::window()
         .and_then(|w| w.navigator().user_agent().ok())
         .unwrap_or_default();
-    agent.chars().take(128).collect()
+    truncate_chars(agent, 128)
 }
 
 fn wrong_type(name: &str, kind: &str) -> NimError {
     NimError::new(
         ErrorCode::InvalidOption,
-        format!("option `{name}` must be {kind}"),
+        ["option `", name, "` must be ", kind].concat(),
     )
 }
 
 fn string(name: &str, v: &JsValue) -> Result<String, NimError> {
     v.as_string().ok_or_else(|| wrong_type(name, "a string"))
+}
+
+/// A string, or an array of strings.
+fn strings(name: &str, v: &JsValue) -> Result<Vec<String>, NimError> {
+    if let Some(one) = v.as_string() {
+        return Ok(vec![one]);
+    }
+    let wrong = || wrong_type(name, "a string or an array of strings");
+    if !js_sys::Array::is_array(v) {
+        return Err(wrong());
+    }
+    let array = js_sys::Array::from(v);
+    array
+        .iter()
+        .map(|e| e.as_string().ok_or_else(wrong))
+        .collect()
 }
 
 fn number(name: &str, v: &JsValue) -> Result<f64, NimError> {

@@ -26,7 +26,7 @@ pub struct PageListeners {
 impl PageListeners {
     /// Listens to the page, reporting to `sink`; `None` outside a window.
     pub fn install(sink: Rc<dyn Fn(PageEvent)>) -> Option<PageListeners> {
-        let window = web_sys::window()?;
+        let window = super::window()?;
         let document = window.document()?;
         let mut page = PageListeners {
             window,

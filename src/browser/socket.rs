@@ -6,6 +6,7 @@ use super::Listener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
+use crate::core::text::truncate_chars;
 use crate::core::SocketId;
 use crate::wire;
 use nim_protocol::{ClientMessage, ServerMessage};
@@ -101,6 +102,6 @@ fn read_frame(data: &JsValue) -> SocketEvent {
     };
     match wire::server_message(&value) {
         Some(message) => SocketEvent::Message(message),
-        None => SocketEvent::Unreadable(text.chars().take(200).collect()),
+        None => SocketEvent::Unreadable(truncate_chars(text, 200)),
     }
 }

@@ -128,12 +128,21 @@ export interface NIMOptions {
   reconnectDelayProvider?: ((delayMs: number) => number) | null;
   /** Do not connect in `getInstance`. */
   skipConnectionOnInitialize?: boolean;
-  /** Ping period in ms (default 30000, at least 5000). */
+  /** Ping period in ms (default 30000, from 5000 to 60000). */
   heartbeatInterval?: number;
   debug?: boolean;
   logFunc?: ((level: NIMLogLevel, message: string, detail?: unknown) => void) | null;
-  /** The server's WebSocket URL (default: this origin's `/ws`). */
+  /** The server's WebSocket URL (default: this origin's `/ws`). When set, it is
+   *  the only address: no LBS request, no `defaultLink`. */
   socketUrl?: string;
+  /** An `http(s)://` URL answering `{code: 200, link: [...]}` (nim-server's `/lbs`),
+   *  asked with `k=<appKey>` at the first connect and at each reconnect round; the
+   *  links are tried in order. */
+  lbsUrl?: string;
+  /** Addresses used when `lbsUrl` is not set, fails, lists nothing or takes over
+   *  5 s: `ws(s)://` URLs, or bare `host:port` (`ws://` or, on https pages,
+   *  `wss://`, with `/ws`). */
+  defaultLink?: string | string[];
   /** This device's id (default: one per tab, stable across reloads). */
   deviceId?: string;
   /** One device id per browser (localStorage) instead of one per tab. */

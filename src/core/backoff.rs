@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! ceiling(n) = min(cap, base * 2^(n-1))      n = 1, 2, 3, ...
-//! delay(n)   = max(floor, uniform(0 ..= ceiling(n)))
+//! delay(n)   = uniform(floor ..= ceiling(n))
 //! ```
 //!
 //! The cap comes first and the jitter after it, so once a fleet of clients has
-//! reached the cap their retries are spread evenly over `0..=cap` instead of
+//! reached the cap their retries are spread evenly over `floor..=cap` instead of
 //! arriving in lockstep (9.x used +-1 % jitter). The small floor keeps a client
-//! from retrying in a busy loop when the draw is near zero.
+//! from retrying in a busy loop; the draw starts at the floor rather than being
+//! raised to it, so no share of the fleet piles up on the floor itself.
 
 /// The first retry's ceiling, in ms.
 pub const BASE_DELAY_MS: u64 = 1_000;
@@ -66,9 +67,10 @@ impl Backoff {
         } else {
             0.0
         };
-        // Truncation is the point: the draw maps [0, 1) onto 0..=ceiling.
-        let drawn = (unit * (ceiling + 1) as f64) as u64;
-        drawn.min(ceiling).max(MIN_DELAY_MS.min(ceiling))
+        let floor = MIN_DELAY_MS.min(ceiling);
+        // Truncation is the point: the draw maps [0, 1) onto floor..=ceiling.
+        let drawn = floor + (unit * (ceiling - floor + 1) as f64) as u64;
+        drawn.min(ceiling)
     }
 }
 
@@ -125,7 +127,7 @@ mod tests {
         }
         assert_eq!(backoff.clone().next_delay(0.0), MIN_DELAY_MS);
         assert_eq!(backoff.clone().next_delay(0.999_999_999), 16_000);
-        assert_eq!(backoff.clone().next_delay(0.5), 8_000);
+        assert_eq!(backoff.clone().next_delay(0.5), 250 + 15_751 / 2);
     }
 
     #[test]

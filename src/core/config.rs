@@ -3,10 +3,17 @@
 
 use nim_protocol::MAX_CUSTOM_TAG_CHARS;
 
+use super::links::has_scheme;
+use super::text::{char_count, decimal};
+
 /// The default `heartbeatInterval`, in ms.
 pub const DEFAULT_HEARTBEAT_MS: u32 = 30_000;
 /// The smallest `heartbeatInterval`, in ms.
 pub const MIN_HEARTBEAT_MS: u32 = 5_000;
+/// The largest `heartbeatInterval`, in ms: nim-server drops a client it has not heard
+/// from for at most 130 s (`2 × interval + 5 s`, clamped), so a longer interval would
+/// get every idle session closed and reconnected in a loop.
+pub const MAX_HEARTBEAT_MS: u32 = 60_000;
 /// How long one connect attempt (socket open plus login) may take, in ms.
 pub const CONNECT_TIMEOUT_MS: u64 = 10_000;
 /// How long a `pong` (or any frame) may take after a `ping` before the peer is dead.
@@ -29,8 +36,16 @@ pub enum AuthType {
 /// Everything the session reads from the user's options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionConfig {
-    /// The WebSocket URL to connect to.
+    /// The pinned WebSocket URL (`socketUrl`, or this origin's `/ws` when neither
+    /// `lbsUrl` nor `defaultLink` is set); empty when the addresses come from
+    /// [`lbs_url`](Self::lbs_url) and [`default_links`](Self::default_links).
     pub socket_url: String,
+    /// `lbsUrl`: where to fetch the addresses at the start of each round.
+    pub lbs_url: Option<String>,
+    /// `defaultLink`: the addresses used without LBS or when it fails.
+    pub default_links: Vec<String>,
+    /// Whether the page is on https, so bare `host:port` links get `wss://`.
+    pub secure_page: bool,
     /// The app the account belongs to.
     pub app_key: String,
     /// The account (accid).
@@ -67,6 +82,9 @@ impl SessionConfig {
     pub fn new(socket_url: &str, app_key: &str, account: &str, token: &str) -> Self {
         SessionConfig {
             socket_url: socket_url.into(),
+            lbs_url: None,
+            default_links: Vec::new(),
+            secure_page: false,
             app_key: app_key.into(),
             account: account.into(),
             token: token.into(),
@@ -99,7 +117,7 @@ impl OptionError {
     pub fn new(option: &'static str, rule: &str) -> Self {
         OptionError {
             option,
-            message: format!("option `{option}` {rule}"),
+            message: ["option `", option, "` ", rule].concat(),
         }
     }
 }
@@ -114,10 +132,15 @@ pub fn check_required(option: &'static str, value: &str) -> Result<(), OptionErr
 
 /// `customTag`: at most [`MAX_CUSTOM_TAG_CHARS`] characters.
 pub fn check_custom_tag(value: &str) -> Result<(), OptionError> {
-    if value.chars().count() > MAX_CUSTOM_TAG_CHARS {
+    if char_count(value) > MAX_CUSTOM_TAG_CHARS {
         return Err(OptionError::new(
             "customTag",
-            &format!("must have at most {MAX_CUSTOM_TAG_CHARS} characters"),
+            &[
+                "must have at most ",
+                &decimal(MAX_CUSTOM_TAG_CHARS as u64),
+                " characters",
+            ]
+            .concat(),
         ));
     }
     Ok(())
@@ -130,14 +153,22 @@ pub fn check_custom_client_type(value: f64) -> Result<u32, OptionError> {
         .ok_or_else(|| OptionError::new("customClientType", "must be an integer greater than 0"))
 }
 
-/// `heartbeatInterval`: an integer number of ms, at least [`MIN_HEARTBEAT_MS`].
+/// `heartbeatInterval`: an integer number of ms, from [`MIN_HEARTBEAT_MS`] to
+/// [`MAX_HEARTBEAT_MS`].
 pub fn check_heartbeat_interval(value: f64) -> Result<u32, OptionError> {
     whole(value)
-        .filter(|v| *v >= MIN_HEARTBEAT_MS)
+        .filter(|v| (MIN_HEARTBEAT_MS..=MAX_HEARTBEAT_MS).contains(v))
         .ok_or_else(|| {
             OptionError::new(
                 "heartbeatInterval",
-                &format!("must be an integer of at least {MIN_HEARTBEAT_MS} (ms)"),
+                &[
+                    "must be an integer from ",
+                    &decimal(MIN_HEARTBEAT_MS.into()),
+                    " to ",
+                    &decimal(MAX_HEARTBEAT_MS.into()),
+                    " (ms)",
+                ]
+                .concat(),
             )
         })
 }
@@ -175,9 +206,36 @@ pub fn check_socket_url(value: &str) -> Result<(), OptionError> {
     ))
 }
 
+/// `lbsUrl`: an `http:` or `https:` URL.
+pub fn check_lbs_url(value: &str) -> Result<(), OptionError> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        return Ok(());
+    }
+    Err(OptionError::new(
+        "lbsUrl",
+        "must be an http:// or https:// URL",
+    ))
+}
+
+/// `defaultLink`: each entry a bare `host:port` or a `ws:`/`wss:` URL.
+pub fn check_default_link(links: &[String]) -> Result<(), OptionError> {
+    let bad = |link: &String| {
+        link.is_empty()
+            || link.bytes().any(|b| b.is_ascii_whitespace())
+            || (has_scheme(link) && !link.starts_with("ws://") && !link.starts_with("wss://"))
+    };
+    if links.iter().any(bad) {
+        return Err(OptionError::new(
+            "defaultLink",
+            "must be a host:port or a ws:// or wss:// URL, or an array of them",
+        ));
+    }
+    Ok(())
+}
+
 /// `deviceId`: 1 to 64 characters.
 pub fn check_device_id(value: &str) -> Result<(), OptionError> {
-    if value.is_empty() || value.chars().count() > 64 {
+    if value.is_empty() || char_count(value) > 64 {
         return Err(OptionError::new(
             "deviceId",
             "must be a string of 1 to 64 characters",
@@ -215,6 +273,8 @@ mod tests {
     #[test]
     fn numeric_rules() {
         assert_eq!(check_heartbeat_interval(5000.0), Ok(5000));
+        assert_eq!(check_heartbeat_interval(60_000.0), Ok(60_000));
+        assert!(check_heartbeat_interval(60_001.0).is_err());
         assert!(check_heartbeat_interval(5000.5).is_err());
         assert_eq!(check_reconnection_attempts(f64::INFINITY), Ok(None));
         assert_eq!(check_reconnection_attempts(0.0), Ok(Some(0)));
@@ -224,6 +284,17 @@ mod tests {
         assert!(check_auth_type(2.0).is_err());
         assert!(check_custom_tag(&"x".repeat(33)).is_err());
         assert!(check_custom_tag(&"é".repeat(32)).is_ok());
+    }
+
+    #[test]
+    fn address_rules() {
+        assert!(check_lbs_url("https://h/lbs").is_ok());
+        assert_eq!(check_lbs_url("ws://h/lbs").unwrap_err().option, "lbsUrl");
+        assert!(check_default_link(&["h:1".into(), "wss://h/ws".into()]).is_ok());
+        for bad in ["", "http://h/ws", "h 1"] {
+            let err = check_default_link(&[bad.into()]).unwrap_err();
+            assert!(err.message.contains("defaultLink"));
+        }
     }
 
     #[test]

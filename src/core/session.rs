@@ -2,8 +2,8 @@
 //! kick and logout, with no I/O and time passed in.
 //!
 //! ```text
-//!                 connect()               open             loginOk
-//!   Idle ─────────────────────▶ Connecting ──▶ (logging in) ──────▶ Connected
+//!            connect()     LBS answered     open             loginOk
+//!   Idle ──▶ (Locating) ──────▶ Connecting ──▶ (logging in) ──────▶ Connected
 //!    ▲  ▲                        │  │ refused with a terminal code ─▶ Idle
 //!    │  │                        │  └ closed / refused / timeout ─┐
 //!    │  │ no retry left          ▼                                ▼
@@ -17,6 +17,11 @@
 //!
 //! Kicked, refused with a terminal code, and `disconnect()` from any state lead
 //! straight to Idle and never reconnect.
+//!
+//! Each attempt takes the next address of the current [`Round`]; a round starts
+//! (fetching LBS first when `lbsUrl` is set: Locating) at a manual `connect()` and
+//! after each backoff. An attempt that fails before its login succeeds moves to the
+//! round's next address at once; only a used-up round goes to Waiting.
 
 use std::collections::VecDeque;
 
@@ -32,7 +37,9 @@ use super::config::{
 use super::event::{
     Action, Disconnect, DisconnectCode, Event, KickTicket, RequestFailure, RetryTicket, SocketId,
 };
+use super::links::{lbs_request_url, normalize_link, FetchId, LbsFetch, Round, LBS_TIMEOUT_MS};
 use super::ports::LoginPorts;
+use super::text::decimal;
 use nim_protocol::LoginPort;
 
 /// NIM's `getLoginStatus()` values.
@@ -61,6 +68,8 @@ pub enum TimerReason {
     Retry,
     /// The server did not close the socket after `logout`.
     LogoutTimeout,
+    /// LBS takes too long: use `defaultLink`.
+    LbsTimeout,
 }
 
 /// The earliest moment the session must be called with `handle_timeout`.
@@ -84,6 +93,11 @@ struct Run {
 #[derive(Debug)]
 enum State {
     Idle,
+    Locating {
+        fetch: FetchId,
+        deadline: u64,
+        run: Run,
+    },
     Connecting {
         socket: SocketId,
         /// The `login` request id once the socket opened.
@@ -129,9 +143,11 @@ pub struct Session {
     jitter: Jitter,
     page: Page,
     ports: LoginPorts,
+    round: Round,
     kicks: Vec<(u32, KickTicket)>,
     next_id: u32,
     actions: VecDeque<Action>,
+    fetches: VecDeque<LbsFetch>,
     events: VecDeque<Event>,
 }
 
@@ -148,9 +164,11 @@ impl Session {
                 online: true,
             },
             ports: LoginPorts::default(),
+            round: Round::default(),
             kicks: Vec::new(),
             next_id: 0,
             actions: VecDeque::new(),
+            fetches: VecDeque::new(),
             events: VecDeque::new(),
         }
     }
@@ -166,7 +184,7 @@ impl Session {
     pub fn status(&self) -> LoginStatus {
         match self.state {
             State::Idle => LoginStatus::LoggedOut,
-            State::Connecting { .. } => LoginStatus::LoggingIn,
+            State::Locating { .. } | State::Connecting { .. } => LoginStatus::LoggingIn,
             State::Connected { .. } | State::LoggingOut { .. } => LoginStatus::LoggedIn,
             State::Waiting { .. } => LoginStatus::WaitingToReconnect,
         }
@@ -186,6 +204,14 @@ impl Session {
     /// page listeners only while this holds.
     pub fn is_active(&self) -> bool {
         !matches!(self.state, State::Idle)
+    }
+
+    /// The LBS request the session waits for, if any: the driver cancels others.
+    pub fn locating(&self) -> Option<FetchId> {
+        match self.state {
+            State::Locating { fetch, .. } => Some(fetch),
+            _ => None,
+        }
     }
 
     /// The account's other devices online now.
@@ -217,10 +243,11 @@ impl Session {
         match &mut self.state {
             State::Idle | State::Waiting { .. } => {
                 self.backoff.reset();
+                self.round.end();
                 self.start_attempt(now, Run::default());
             }
             State::LoggingOut { then_connect, .. } => *then_connect = true,
-            State::Connecting { .. } | State::Connected { .. } => {}
+            State::Locating { .. } | State::Connecting { .. } | State::Connected { .. } => {}
         }
     }
 
@@ -240,7 +267,7 @@ impl Session {
                 self.release(socket);
                 self.emit(Event::DisconnectSettled);
             }
-            State::Waiting { .. } => self.emit(Event::DisconnectSettled),
+            State::Locating { .. } | State::Waiting { .. } => self.emit(Event::DisconnectSettled),
             State::Connected { socket, .. } => {
                 let id = self.next_id();
                 self.send(socket, ClientMessage::Logout(LogoutRequest { id }));
@@ -348,7 +375,7 @@ impl Session {
                 *last_heard = now;
             }
         }
-        self.emit(Event::Log(format!("ignored an unreadable frame: {detail}")));
+        self.log(["ignored an unreadable frame: ", detail].concat());
     }
 
     /// The socket closed (or failed to open) with a WebSocket close code.
@@ -362,8 +389,10 @@ impl Session {
                         ..disconnect
                     }),
                     None => {
-                        self.log(format!("connect attempt closed with {code} {reason}"));
-                        self.retry(now, run);
+                        self.log(
+                            ["connect attempt closed with ", &close_text(code, reason)].concat(),
+                        );
+                        self.attempt_failed(now, run);
                     }
                 }
             }
@@ -372,7 +401,7 @@ impl Session {
                 match ending_for_close(code, reason) {
                     Some(disconnect) => self.end(disconnect),
                     None => {
-                        self.log(format!("session closed with {code} {reason}"));
+                        self.log(["session closed with ", &close_text(code, reason)].concat());
                         self.session_broke(now);
                     }
                 }
@@ -472,6 +501,34 @@ impl Session {
         }
     }
 
+    /// The LBS request `for_fetch` answered: the addresses of a `code: 200` reply, or
+    /// what went wrong. No addresses or an error mean `defaultLink`.
+    pub fn handle_lbs_reply(
+        &mut self,
+        now: u64,
+        for_fetch: FetchId,
+        reply: Result<Vec<String>, String>,
+    ) {
+        let State::Locating { fetch, run, .. } = self.state else {
+            return;
+        };
+        if fetch != for_fetch {
+            return;
+        }
+        let links = match reply {
+            Ok(links) if !links.is_empty() => links,
+            Ok(_) => {
+                self.log("LBS listed no address: using defaultLink".into());
+                self.config.default_links.clone()
+            }
+            Err(error) => {
+                self.log(["LBS failed (", &error, "): using defaultLink"].concat());
+                self.config.default_links.clone()
+            }
+        };
+        self.start_round(now, run, links);
+    }
+
     /// A timer armed from [`Session::poll_timeout`] fired (early or late is fine).
     pub fn handle_timeout(&mut self, now: u64) {
         match std::mem::replace(&mut self.state, State::Idle) {
@@ -483,7 +540,12 @@ impl Session {
             } if now >= deadline => {
                 self.release(socket);
                 self.log("connect attempt timed out".into());
-                self.retry(now, run);
+                self.attempt_failed(now, run);
+            }
+            State::Locating { deadline, run, .. } if now >= deadline => {
+                self.log("LBS did not answer in time: using defaultLink".into());
+                let links = self.config.default_links.clone();
+                self.start_round(now, run, links);
             }
             State::Connected {
                 socket,
@@ -531,6 +593,11 @@ impl Session {
         self.actions.pop_front()
     }
 
+    /// The next LBS request to make; drain with [`Session::poll_action`].
+    pub fn poll_lbs_fetch(&mut self) -> Option<LbsFetch> {
+        self.fetches.pop_front()
+    }
+
     /// The next event for the user or a pending request.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
@@ -541,6 +608,7 @@ impl Session {
         let timer = |at, reason| Some(Timer { at, reason });
         match self.state {
             State::Idle => None,
+            State::Locating { deadline, .. } => timer(deadline, TimerReason::LbsTimeout),
             State::Connecting { deadline, .. } => timer(deadline, TimerReason::ConnectTimeout),
             State::Connected {
                 ping_every,
@@ -567,12 +635,55 @@ impl Session {
 
     // ---- transitions -----------------------------------------------------------
 
+    /// Connects to the round's next address, starting a new round when it is used up.
     fn start_attempt(&mut self, now: u64, run: Run) {
+        if let Some(url) = self.round.next_link() {
+            self.open(now, run, url);
+        } else if !self.config.socket_url.is_empty() {
+            let pinned = vec![self.config.socket_url.clone()];
+            self.start_round(now, run, pinned);
+        } else if let Some(lbs_url) = &self.config.lbs_url {
+            let url = lbs_request_url(lbs_url, &self.config.app_key);
+            let fetch = FetchId(self.next_id());
+            self.fetches.push_back(LbsFetch { fetch, url });
+            self.state = State::Locating {
+                fetch,
+                deadline: now + LBS_TIMEOUT_MS,
+                run,
+            };
+        } else {
+            let links = self.config.default_links.clone();
+            self.start_round(now, run, links);
+        }
+    }
+
+    /// Starts a round over `links` (bare ones normalised) and tries the first.
+    fn start_round(&mut self, now: u64, run: Run, links: Vec<String>) {
+        let secure = self.config.secure_page;
+        let links = links.iter().map(|l| normalize_link(l, secure)).collect();
+        self.round.start(links);
+        match self.round.next_link() {
+            Some(url) => self.open(now, run, url),
+            None => {
+                self.log("no address to connect to (set socketUrl or defaultLink)".into());
+                self.retry(now, run);
+            }
+        }
+    }
+
+    /// A connect attempt failed before its login: the round's next address at
+    /// once, or the backoff when the round is used up.
+    fn attempt_failed(&mut self, now: u64, run: Run) {
+        if self.round.has_next() {
+            self.start_attempt(now, run);
+        } else {
+            self.retry(now, run);
+        }
+    }
+
+    fn open(&mut self, now: u64, run: Run, url: String) {
         let socket = SocketId(self.next_id());
-        self.actions.push_back(Action::Open {
-            socket,
-            url: self.config.socket_url.clone(),
-        });
+        self.actions.push_back(Action::Open { socket, url });
         self.state = State::Connecting {
             socket,
             login: None,
@@ -586,6 +697,7 @@ impl Session {
             return;
         };
         self.backoff.reset();
+        self.round.end();
         let mut ping_every = u64::from(self.config.heartbeat_interval);
         if ok.idle_timeout > 0 {
             // The server closes idle connections; ping well before it gives up.
@@ -617,8 +729,8 @@ impl Session {
                 run.retries,
             ));
         } else {
-            self.log(format!("login refused with {code}: {message}"));
-            self.retry(now, run);
+            self.log(["login refused with ", &decimal(code.into()), ": ", &message].concat());
+            self.attempt_failed(now, run);
         }
     }
 
@@ -861,6 +973,11 @@ impl Session {
     }
 }
 
+/// `"<code> <reason>"` of a WebSocket close, for log lines and messages.
+fn close_text(code: u16, reason: &str) -> String {
+    [&decimal(code.into()), " ", reason].concat()
+}
+
 /// The final `ondisconnect` a close code calls for, or `None` when it is worth a retry.
 fn ending_for_close(code: u16, reason: &str) -> Option<Disconnect> {
     let close = CloseCode(code);
@@ -879,11 +996,16 @@ fn ending_for_close(code: u16, reason: &str) -> Option<Disconnect> {
         _ => match close.refused_login_code() {
             Some(login) => (
                 DisconnectCode::Login(login),
-                format!("login refused: {reason}"),
+                ["login refused: ", reason].concat(),
             ),
             None => (
                 DisconnectCode::AllAttemptsFailed,
-                format!("the server closed the connection for good ({code} {reason})"),
+                [
+                    "the server closed the connection for good (",
+                    &close_text(code, reason),
+                    ")",
+                ]
+                .concat(),
             ),
         },
     };

@@ -2,13 +2,14 @@
 #![allow(dead_code)] // each test file uses its own part of the harness
 
 use nim_protocol::{ClientMessage, ConnectionInfo, DeviceType, LoginOk, LoginPort, ServerMessage};
-use nim_wasm::core::{Action, Event, Session, SessionConfig, SocketId};
+use nim_wasm::core::{Action, Event, LbsFetch, Session, SessionConfig, SocketId};
 
 /// One session, the time it lives at, and everything it said so far.
 pub struct Harness {
     pub session: Session,
     pub now: u64,
     pub actions: Vec<Action>,
+    pub fetches: Vec<LbsFetch>,
     pub events: Vec<Event>,
 }
 
@@ -24,6 +25,7 @@ impl Harness {
             session: Session::new(config, 7),
             now: 1_000_000,
             actions: Vec::new(),
+            fetches: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -32,6 +34,9 @@ impl Harness {
     pub fn drain(&mut self) {
         while let Some(action) = self.session.poll_action() {
             self.actions.push(action);
+        }
+        while let Some(fetch) = self.session.poll_lbs_fetch() {
+            self.fetches.push(fetch);
         }
         while let Some(event) = self.session.poll_event() {
             self.events.push(event);
@@ -62,6 +67,17 @@ impl Harness {
             self.drain();
         }
         self.last_opened().expect("an Open action")
+    }
+
+    /// The URLs of every `Open`, in order.
+    pub fn opened_urls(&self) -> Vec<String> {
+        self.actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Open { url, .. } => Some(url.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The socket of the most recent `Open`.

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     debug: false,
     logFunc: (level, message, detail) => console.log(level, message, detail),
     socketUrl: 'wss://example.test/ws',
+    lbsUrl: 'https://example.test/lbs',
+    defaultLink: ['example.test:443', 'wss://example.test/ws'],
     deviceId: 'device-1',
     isFixedDeviceId: false,
     onconnect(info: NIMConnectInfo) {

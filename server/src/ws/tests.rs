@@ -98,7 +98,10 @@ async fn harness() -> Harness {
     let (stop, stopped) = watch::channel(false);
     let (alive, _) = mpsc::channel(1);
     let config = Config::new(vec![app], data.clone());
-    let shared = Shared::new(config, stopped, alive.downgrade()).unwrap();
+    let url = "ws://127.0.0.1:0/ws".to_owned();
+    let shared = Shared::new(config, stopped, alive.downgrade(), url)
+        .await
+        .unwrap();
     shared.store.create("app", "alice", "", "t").await.unwrap();
     Harness {
         shared: Arc::new(shared),

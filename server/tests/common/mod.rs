@@ -173,6 +173,24 @@ impl TestServer {
     }
 }
 
+/// Connects a WebSocket client to `url` (a server in another process, say).
+pub async fn connect_to(url: &str) -> Client {
+    let (ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("WebSocket connect");
+    Client { ws }
+}
+
+/// Connects to `url` and sends this login; panics unless it succeeds.
+pub async fn login_at(url: &str, request: LoginRequest) -> (Client, LoginOk) {
+    let mut client = connect_to(url).await;
+    client.send(&ClientMessage::Login(request)).await;
+    match client.recv().await {
+        ServerMessage::LoginOk(ok) => (client, ok),
+        other => panic!("expected loginOk, got {other:?}"),
+    }
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {

@@ -1,0 +1,41 @@
+// What investigating the figures found (bench/report.mjs prints these next to the
+// figures). REASONS entries appear only when their figure misses its budget; NOTES
+// entries always appear. Written from the investigation of the run in
+// BENCHMARKS.md; update them when a fix lands.
+export const REASONS = {
+  size: 'Investigated with the wasm name section (twiggy 0.8 cannot read this module). '
+    + 'Done: serde and serde-wasm-bindgen out of the wasm (77 → 44 KB), a small size-class '
+    + 'allocator instead of dlmalloc, no `format!`, own setTimeout binding (44 → 40 KB). '
+    + 'What is left: about 55 KB raw of real SDK logic (session machine, option parsing, '
+    + 'the NIM methods), std\'s panic/formatting code that stable Rust keeps (~1.7 KB gz), '
+    + 'and wasm-bindgen\'s glue (~6 KB gz for ~65 imports and 10 methods). Reaching 25 KB '
+    + 'would mean roughly halving the code, e.g. moving the browser driver into hand-written JS.',
+  login: 'The SDK is 0.8 ms slower than MiniClient at the median (within the goal) and '
+    + 'misses at p99, which over 300 samples is the 3rd-largest sample on a loaded 2-core '
+    + 'VM. Where the SDK spends the extra 0.8 ms (wasm calls, building the login through '
+    + 'the browser JSON, device-id storage) was not profiled in this session.',
+  rate: 'Borderline and noisy: a 5 000-exchange trial in the same session measured 0.82. '
+    + 'Each login does more than the echo: the SQLite token check (salted SHA-256) and the '
+    + '`record_login` write (synchronous=FULL), each on a blocking thread through the '
+    + 'store\'s one connection, plus the registry update. Not profiled further in this '
+    + 'session.',
+};
+
+export const NOTES = {
+  latency: 'Chromium rounds `performance.now()` to 0.1 ms on pages without cross-origin '
+    + 'isolation, so the browser figures move in 0.1 ms steps.',
+  nagle: '`nim-server` sets TCP_NODELAY on accepted sockets, a fix this benchmark found: '
+    + 'without it a push that follows another small frame still unacknowledged by the peer '
+    + '(the `kicked` right after a login\'s `loginOk`) waited for the peer\'s delayed ACK, up '
+    + 'to 40 ms. Measured before the fix in the same session (100 rounds): victim\'s '
+    + '`kicked` p50/p99 7.9/24.0 ms → 0.08/0.13 ms with it; in Chromium, kick → '
+    + '`ondisconnect` p50 36.0 → 2.5 ms.',
+  storm: 'The first retry after a broken session waits uniform(250..=1000) ms '
+    + '(`src/core/backoff.rs`). An earlier version clamped `uniform(0..=1000)` up to the '
+    + '250 ms floor, which put a quarter of the fleet on the floor in one spike (9 % of all '
+    + 'attempts in one 100 ms window in a 2 000-session trial); this benchmark found it and '
+    + 'the draw now starts at the floor. The wait after the restart is the backoff ceiling '
+    + 'reached while the server was down: sessions that spent several refused attempts '
+    + 'reach the 16 s cap, so the last ones come back up to 16 s after the restart, by '
+    + 'design of capped full jitter.',
+};

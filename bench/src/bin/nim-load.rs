@@ -1,0 +1,157 @@
+//! `nim-load`: the native load generator of `npm run bench`. Each subcommand runs
+//! one phase against its own freshly started server on loopback and writes its
+//! figures as JSON to `--out` (and a line to stderr). See the `nim_bench` docs.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use nim_bench::net::Sources;
+use nim_bench::{fanout, idle, kick, rate, storm};
+use serde::Serialize;
+
+/// The native load generator of `npm run bench` (loopback only).
+#[derive(Debug, Parser)]
+struct Cli {
+    /// The `nim-server` binary (a release build).
+    #[arg(long, global = true, default_value = "target/release/nim-server")]
+    server_bin: PathBuf,
+    /// Source addresses 127.0.0.1 ..= 127.0.0.N to spread connections over.
+    #[arg(long, global = true, default_value_t = 8)]
+    sources: usize,
+    /// Folder for the servers' databases and logs (tmpfs when available).
+    #[arg(long, global = true, default_value = "/dev/shm")]
+    work_dir: PathBuf,
+    /// Where to write the phase's figures as JSON.
+    #[arg(long, global = true)]
+    out: Option<PathBuf>,
+    #[command(subcommand)]
+    phase: Phase,
+}
+
+#[derive(Debug, Subcommand)]
+enum Phase {
+    /// Server RSS per idle logged-in device at each step.
+    Idle {
+        /// Session counts to reach, in order (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "10000,50000,100000")]
+        steps: Vec<usize>,
+        /// Devices per account.
+        #[arg(long, default_value_t = 10)]
+        devices_per_account: usize,
+    },
+    /// Logins per second against the same loop's connect-and-echo rate.
+    Rate {
+        /// The `echo-server` binary.
+        #[arg(long, default_value = "target/release/echo-server")]
+        echo_bin: PathBuf,
+        /// Exchanges per target.
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
+        /// Workers in parallel.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Longest run per target, s.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
+    /// Ten devices of one account; one logs in and out.
+    Fanout {
+        /// Login/logout rounds.
+        #[arg(long, default_value_t = 300)]
+        rounds: usize,
+        /// Devices of the account, the mover included.
+        #[arg(long, default_value_t = 10)]
+        devices: usize,
+    },
+    /// One device kicks another.
+    Kick {
+        /// Kicks.
+        #[arg(long, default_value_t = 300)]
+        rounds: usize,
+    },
+    /// Sessions on the SDK's core; the server killed and restarted.
+    Storm {
+        /// Sessions.
+        #[arg(long, default_value_t = 10_000)]
+        sessions: usize,
+        /// Devices per account.
+        #[arg(long, default_value_t = 10)]
+        devices_per_account: usize,
+        /// Sessions started per second before the kill.
+        #[arg(long, default_value_t = 2_000)]
+        ramp: usize,
+        /// How long the server stays down, ms.
+        #[arg(long, default_value_t = 2_000)]
+        downtime_ms: u64,
+        /// Longest wait for the sessions to come back, s.
+        #[arg(long, default_value_t = 120)]
+        seconds: u64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let cli = Cli::parse();
+    let sources = Arc::new(Sources::new(cli.sources));
+    let (bin, work) = (cli.server_bin.as_path(), cli.work_dir.as_path());
+    match cli.phase {
+        Phase::Idle {
+            steps,
+            devices_per_account,
+        } => {
+            let report = idle::run(bin, work, sources, &steps, devices_per_account).await?;
+            write(cli.out.as_deref(), &report)
+        }
+        Phase::Rate {
+            echo_bin,
+            count,
+            concurrency,
+            seconds,
+        } => {
+            let report =
+                rate::run(bin, &echo_bin, work, sources, count, concurrency, seconds).await?;
+            write(cli.out.as_deref(), &report)
+        }
+        Phase::Fanout { rounds, devices } => {
+            let report = fanout::run(bin, work, sources, rounds, devices).await?;
+            write(cli.out.as_deref(), &report)
+        }
+        Phase::Kick { rounds } => {
+            let report = kick::run(bin, work, sources, rounds).await?;
+            write(cli.out.as_deref(), &report)
+        }
+        Phase::Storm {
+            sessions,
+            devices_per_account,
+            ramp,
+            downtime_ms,
+            seconds,
+        } => {
+            let storm = storm::Storm {
+                server_bin: bin,
+                work,
+                sources,
+                sessions,
+                devices_per_account,
+                ramp_per_second: ramp,
+                downtime_ms,
+                limit_seconds: seconds,
+            };
+            let report = storm.run().await?;
+            write(cli.out.as_deref(), &report)
+        }
+    }
+}
+
+/// Writes `report` as JSON to `out`, or to stdout.
+fn write(out: Option<&Path>, report: &impl Serialize) -> std::io::Result<()> {
+    let json = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
+    match out {
+        Some(path) => std::fs::write(path, json + "\n"),
+        None => {
+            println!("{json}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The shared backend: PostgreSQL at `--database postgres://…`, for several nodes
+//! that must all see the same accounts, tokens, blocks and nonces.
+//!
+//! The tables are created at start when missing (under an advisory lock, so nodes
+//! starting together do not race). Every statement is one round trip and commits on
+//! its own; the nonce check forgets old nonces and records the new one in the same
+//! statement.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
+use tokio::sync::Mutex;
+use tokio_postgres::{Client, NoTls};
+use tracing::warn;
+
+use super::{judge_login, AccountStore, Created, HashedToken, LoginCheck, NONCE_MEMORY_SECS};
+use crate::Error;
+
+/// Connections per node: statements on one connection are pipelined, a few let
+/// PostgreSQL work on several at once.
+const CONNECTIONS: usize = 4;
+
+/// The key of the advisory lock held while creating the tables.
+const SCHEMA_LOCK: i64 = 0x6e69_6d5f_7363_6865;
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS nim_accounts (
+        app_key TEXT NOT NULL,
+        accid TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        token_salt BYTEA NOT NULL,
+        token_hash BYTEA NOT NULL,
+        blocked BOOLEAN NOT NULL DEFAULT FALSE,
+        last_login_device_id TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (app_key, accid)
+    );
+    CREATE TABLE IF NOT EXISTS nim_nonces (
+        app_key TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        seen_at BIGINT NOT NULL,
+        PRIMARY KEY (app_key, nonce)
+    );
+    CREATE INDEX IF NOT EXISTS nim_nonces_seen_at ON nim_nonces (seen_at);";
+
+impl From<tokio_postgres::Error> for Error {
+    fn from(err: tokio_postgres::Error) -> Error {
+        Error::Backend(format!("postgres: {err}"))
+    }
+}
+
+/// Accounts in PostgreSQL.
+pub struct PostgresStore {
+    url: String,
+    /// Each slot is reconnected on first use after its connection broke.
+    clients: Vec<Mutex<Option<Arc<Client>>>>,
+    next: AtomicUsize,
+}
+
+async fn open(url: &str) -> Result<Client, Error> {
+    let (client, connection) = tokio_postgres::connect(url, NoTls).await?;
+    tokio::spawn(async move {
+        if let Err(err) = connection.await {
+            warn!(error = %err, "postgres connection ended");
+        }
+    });
+    Ok(client)
+}
+
+impl PostgresStore {
+    /// Connects to `url` and creates the tables when missing.
+    pub async fn connect(url: &str) -> Result<PostgresStore, Error> {
+        let first = open(url).await?;
+        first
+            .batch_execute(&format!(
+                "BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK}); {SCHEMA} COMMIT;"
+            ))
+            .await?;
+        let mut clients = vec![Mutex::new(Some(Arc::new(first)))];
+        clients.extend((1..CONNECTIONS).map(|_| Mutex::new(None)));
+        Ok(PostgresStore {
+            url: url.to_owned(),
+            clients,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// A live connection, round robin, reconnecting a broken one.
+    async fn client(&self) -> Result<Arc<Client>, Error> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len();
+        let mut slot = self.clients[i].lock().await;
+        match slot.as_ref() {
+            Some(client) if !client.is_closed() => Ok(Arc::clone(client)),
+            _ => {
+                let client = Arc::new(open(&self.url).await?);
+                *slot = Some(Arc::clone(&client));
+                Ok(client)
+            }
+        }
+    }
+
+    /// Runs one statement and returns the number of rows it changed.
+    async fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64, Error> {
+        Ok(self.client().await?.execute(sql, params).await?)
+    }
+}
+
+impl AccountStore for PostgresStore {
+    fn create<'a>(
+        &'a self,
+        app: &'a str,
+        accid: &'a str,
+        name: &'a str,
+        token: HashedToken,
+    ) -> BoxFuture<'a, Result<Created, Error>> {
+        async move {
+            let rows = self
+                .execute(
+                    "INSERT INTO nim_accounts (app_key, accid, name, token_salt, token_hash)
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    &[&app, &accid, &name, &&token.salt[..], &token.hash],
+                )
+                .await?;
+            Ok(if rows == 1 {
+                Created::Created
+            } else {
+                Created::AlreadyExists
+            })
+        }
+        .boxed()
+    }
+
+    fn set_token<'a>(
+        &'a self,
+        app: &'a str,
+        accid: &'a str,
+        token: HashedToken,
+    ) -> BoxFuture<'a, Result<bool, Error>> {
+        async move {
+            let rows = self
+                .execute(
+                    "UPDATE nim_accounts SET token_salt = $3, token_hash = $4
+                     WHERE app_key = $1 AND accid = $2",
+                    &[&app, &accid, &&token.salt[..], &token.hash],
+                )
+                .await?;
+            Ok(rows == 1)
+        }
+        .boxed()
+    }
+
+    fn set_blocked<'a>(
+        &'a self,
+        app: &'a str,
+        accid: &'a str,
+        blocked: bool,
+    ) -> BoxFuture<'a, Result<bool, Error>> {
+        async move {
+            let rows = self
+                .execute(
+                    "UPDATE nim_accounts SET blocked = $3 WHERE app_key = $1 AND accid = $2",
+                    &[&app, &accid, &blocked],
+                )
+                .await?;
+            Ok(rows == 1)
+        }
+        .boxed()
+    }
+
+    fn check_login<'a>(
+        &'a self,
+        app: &'a str,
+        accid: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<LoginCheck, Error>> {
+        async move {
+            let row = self
+                .client()
+                .await?
+                .query_opt(
+                    "SELECT token_salt, token_hash, blocked, last_login_device_id
+                     FROM nim_accounts WHERE app_key = $1 AND accid = $2",
+                    &[&app, &accid],
+                )
+                .await?;
+            let row = row
+                .map(|r| -> Result<_, tokio_postgres::Error> {
+                    Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
+                })
+                .transpose()?;
+            Ok(judge_login(row, token))
+        }
+        .boxed()
+    }
+
+    fn record_login<'a>(
+        &'a self,
+        app: &'a str,
+        accid: &'a str,
+        device_id: &'a str,
+    ) -> BoxFuture<'a, Result<bool, Error>> {
+        async move {
+            let rows = self
+                .execute(
+                    "UPDATE nim_accounts SET last_login_device_id = $3
+                     WHERE app_key = $1 AND accid = $2 AND NOT blocked",
+                    &[&app, &accid, &device_id],
+                )
+                .await?;
+            Ok(rows == 1)
+        }
+        .boxed()
+    }
+
+    fn use_nonce<'a>(
+        &'a self,
+        app: &'a str,
+        nonce: &'a str,
+        now_secs: i64,
+    ) -> BoxFuture<'a, Result<bool, Error>> {
+        async move {
+            let forget_before = now_secs - NONCE_MEMORY_SECS;
+            let rows = self
+                .execute(
+                    "WITH forgotten AS (DELETE FROM nim_nonces WHERE seen_at < $4)
+                     INSERT INTO nim_nonces (app_key, nonce, seen_at) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                    &[&app, &nonce, &now_secs, &forget_before],
+                )
+                .await?;
+            Ok(rows == 1)
+        }
+        .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Run only where `NIM_TEST_POSTGRES` names a database (scripts/test-cluster.sh).
+
+    use crate::store::{contract, random_token, Store};
+
+    async fn store() -> Option<Store> {
+        let url = std::env::var("NIM_TEST_POSTGRES").ok()?;
+        Some(Store::connect_postgres(&url).await.expect("connect"))
+    }
+
+    #[tokio::test]
+    async fn tokens_are_checked_in_postgres() {
+        let Some(store) = store().await else {
+            eprintln!("skipped: NIM_TEST_POSTGRES is not set");
+            return;
+        };
+        contract::tokens_are_checked(&store, &format!("app-{}", random_token())).await;
+    }
+
+    #[tokio::test]
+    async fn a_nonce_is_accepted_once_in_postgres() {
+        let Some(store) = store().await else {
+            eprintln!("skipped: NIM_TEST_POSTGRES is not set");
+            return;
+        };
+        let app = format!("app-{}", random_token());
+        contract::a_nonce_is_accepted_once(&store, &app).await;
+    }
+}

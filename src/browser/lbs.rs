@@ -1,0 +1,122 @@
+//! One LBS request: `fetch(url)` then `response.json()`, with an `AbortController`
+//! so the driver can cancel it once the session stopped waiting (the timeout is the
+//! core's). `fetch` and the controller are declared here rather than through
+//! web-sys features, which would add their glue to the package.
+
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use super::Listener;
+use crate::core::text::decimal;
+use crate::core::FetchId;
+use crate::wire::Json;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (a window's or a worker's).
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+
+    type AbortController;
+    #[wasm_bindgen(constructor)]
+    fn new() -> AbortController;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &AbortController) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn abort(this: &AbortController);
+
+    type FetchResponse;
+    #[wasm_bindgen(method, catch)]
+    fn json(this: &FetchResponse) -> Result<Body, JsValue>;
+
+    /// The Promise of a response body.
+    type Body;
+    /// `body.then(resolve, reject)` with handlers held as plain functions.
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_call(this: &Body, resolve: &JsValue, reject: &JsValue) -> JsValue;
+}
+
+/// The addresses of a `code: 200` reply, or what went wrong.
+pub type LbsReply = Result<Vec<String>, String>;
+
+/// Where a request's outcome goes.
+pub type LbsSink = Rc<dyn Fn(FetchId, LbsReply)>;
+
+/// An LBS request in flight; it keeps its handlers until it settles.
+pub struct LbsRequest {
+    /// Which request.
+    pub fetch: FetchId,
+    controller: AbortController,
+    _handlers: [Listener; 3],
+}
+
+impl LbsRequest {
+    /// Starts `GET url`; `sink` gets the outcome once, after this call returns.
+    pub fn start(fetch: FetchId, url: &str, sink: &LbsSink) -> LbsRequest {
+        let controller = AbortController::new();
+        let listener = |reply: fn(JsValue) -> LbsReply| {
+            let sink = sink.clone();
+            Listener::new(move |value: JsValue| sink(fetch, reply(value)))
+        };
+        // Called with the parsed body, and with anything that failed on the way.
+        let read = listener(|body| links(&body));
+        let failed = listener(|error| Err(describe(&error)));
+        let read_fn: JsValue = AsRef::<JsValue>::as_ref(&read).clone();
+        let failed_fn: JsValue = AsRef::<JsValue>::as_ref(&failed).clone();
+        let fail_with = sink.clone();
+        let response = Listener::new(move |response: JsValue| {
+            let response: FetchResponse = response.unchecked_into();
+            match response.json() {
+                Ok(body) => {
+                    // The derived Promise is not needed: the handlers report everything.
+                    let _ = body.then_call(&read_fn, &failed_fn);
+                }
+                Err(error) => fail_with(fetch, Err(describe(&error))),
+            }
+        });
+        let init = js_sys::Object::new();
+        // Setting a property on a fresh object cannot fail.
+        let _ = js_sys::Reflect::set(&init, &"signal".into(), &controller.signal());
+        match global_fetch(url, &init) {
+            Ok(promise) => {
+                let _ = promise.then2(&response, &failed);
+            }
+            Err(error) => {
+                let _ = Promise::reject(&error).catch(&failed);
+            }
+        }
+        LbsRequest {
+            fetch,
+            controller,
+            _handlers: [response, read, failed],
+        }
+    }
+
+    /// Cancels the request; its handlers still run once (with an `AbortError`).
+    pub fn abort(&self) {
+        self.controller.abort();
+    }
+}
+
+/// The `link` list of a `{"code":200,"link":[...]}` body.
+fn links(body: &JsValue) -> LbsReply {
+    let code = body.field("code").and_then(|c| c.number()).unwrap_or(0.0);
+    if code != 200.0 {
+        return Err(["LBS answered code ", &decimal(code as u64)].concat());
+    }
+    let list = body
+        .field("link")
+        .and_then(|l| l.elements())
+        .unwrap_or_default();
+    Ok(list.iter().filter_map(|l| l.as_string()).collect())
+}
+
+/// A short text for a rejection (`TypeError: Failed to fetch`, `AbortError`).
+fn describe(error: &JsValue) -> String {
+    js_sys::Reflect::get(error, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "the request failed".into())
+}
