@@ -24,8 +24,8 @@ use crate::config::App;
 use crate::store::{constant_time_eq, random_token, Created};
 use crate::{Error, Shared};
 
-/// Parameter error (missing or malformed field or header).
-pub const CODE_BAD_PARAMETER: u16 = 414;
+pub use crate::api_call::CODE_BAD_PARAMETER;
+use crate::api_call::{accid, Operation, Refusal, Signature, ACTIONS};
 /// Refused: unknown app key, bad checksum, `CurTime` out of range.
 pub const CODE_FORBIDDEN: u16 = 403;
 /// No such account.
@@ -34,22 +34,6 @@ pub const CODE_NO_ACCOUNT: u16 = 404;
 pub const CODE_REPLAYED: u16 = 431;
 /// The server failed.
 pub const CODE_SERVER_ERROR: u16 = 500;
-
-/// Longest accepted `accid`, token and nonce, in bytes.
-const MAX_ACCID_BYTES: usize = 128;
-const MAX_TOKEN_BYTES: usize = 128;
-const MAX_NONCE_BYTES: usize = 128;
-/// Longest accepted `name`, in characters.
-const MAX_NAME_CHARS: usize = 64;
-
-/// A refused call: its NIM code and description.
-struct Refusal(u16, String);
-
-impl Refusal {
-    fn new(code: u16, desc: impl Into<String>) -> Refusal {
-        Refusal(code, desc.into())
-    }
-}
 
 impl From<Error> for Refusal {
     fn from(err: Error) -> Refusal {
@@ -67,7 +51,7 @@ fn respond(shared: &Shared, reply: Reply) -> Response {
             shared.metrics.api_call(200);
             body
         }
-        Err(Refusal(code, desc)) => {
+        Err(Refusal { code, desc }) => {
             shared.metrics.api_call(code);
             json!({ "code": code, "desc": desc })
         }
@@ -81,14 +65,6 @@ fn now_secs() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, Refusal> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| Refusal::new(CODE_BAD_PARAMETER, format!("missing header {name}")))
-}
-
 /// The lowercase hex `CheckSum` of a call.
 pub fn checksum(secret: &str, nonce: &str, cur_time: &str) -> String {
     let mut sha = Sha1::new();
@@ -100,29 +76,25 @@ pub fn checksum(secret: &str, nonce: &str, cur_time: &str) -> String {
 
 /// Checks the signature headers and returns the calling app.
 async fn authenticate<'a>(shared: &'a Shared, headers: &HeaderMap) -> Result<&'a App, Refusal> {
-    let key = header(headers, "AppKey")?;
-    let nonce = header(headers, "Nonce")?;
-    let cur_time = header(headers, "CurTime")?;
-    let sum = header(headers, "CheckSum")?;
-    if nonce.len() > MAX_NONCE_BYTES {
-        return Err(Refusal::new(CODE_BAD_PARAMETER, "Nonce too long"));
-    }
-    let time: i64 = cur_time
-        .parse()
-        .map_err(|_| Refusal::new(CODE_BAD_PARAMETER, "CurTime must be unix seconds"))?;
-    let Some(app) = shared.config.app(key) else {
+    let signature = Signature::from_headers(headers)?;
+    let Some(app) = shared.config.app(signature.app_key) else {
         return Err(Refusal::new(CODE_FORBIDDEN, "unknown AppKey"));
     };
-    let expected = checksum(&app.secret, nonce, cur_time);
-    if !constant_time_eq(expected.as_bytes(), sum.to_ascii_lowercase().as_bytes()) {
+    let expected = checksum(&app.secret, signature.nonce, signature.cur_time_text);
+    let sum = signature.check_sum.to_ascii_lowercase();
+    if !constant_time_eq(expected.as_bytes(), sum.as_bytes()) {
         return Err(Refusal::new(CODE_FORBIDDEN, "bad CheckSum"));
     }
     let now = now_secs();
     let skew = shared.config.limits.curtime_skew.as_secs() as i64;
-    if (now - time).abs() > skew {
+    if (now - signature.cur_time).abs() > skew {
         return Err(Refusal::new(CODE_FORBIDDEN, "CurTime out of range"));
     }
-    if !shared.store.use_nonce(&app.key, nonce, now).await? {
+    if !shared
+        .store
+        .use_nonce(&app.key, signature.nonce, now)
+        .await?
+    {
         return Err(Refusal::new(CODE_REPLAYED, "Nonce already used"));
     }
     Ok(app)
@@ -139,27 +111,6 @@ fn form_fields(form: FormResult) -> Result<HashMap<String, String>, Refusal> {
     })
 }
 
-fn accid(fields: &HashMap<String, String>, name: &str) -> Result<String, Refusal> {
-    let accid = fields.get(name).map(String::as_str).unwrap_or("");
-    // NIM's rule: letters, digits, `_`, `@`, `.` and `-` only. Quotes, spaces,
-    // slashes and control characters never reach storage, logs or other devices.
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '.' | '-');
-    if accid.is_empty() || accid.len() > MAX_ACCID_BYTES || !accid.chars().all(allowed) {
-        return Err(Refusal::new(CODE_BAD_PARAMETER, format!("bad {name}")));
-    }
-    Ok(accid.to_owned())
-}
-
-fn token(fields: &HashMap<String, String>) -> Result<Option<String>, Refusal> {
-    match fields.get("token") {
-        None => Ok(None),
-        Some(token) if token.is_empty() || token.len() > MAX_TOKEN_BYTES => {
-            Err(Refusal::new(CODE_BAD_PARAMETER, "bad token"))
-        }
-        Some(token) => Ok(Some(token.clone())),
-    }
-}
-
 /// `POST /nimserver/user/{action}`.
 pub(crate) async fn user_action(
     State(shared): State<Arc<Shared>>,
@@ -167,23 +118,16 @@ pub(crate) async fn user_action(
     headers: HeaderMap,
     form: FormResult,
 ) -> Response {
-    if !matches!(
-        action.as_str(),
-        "create.action"
-            | "update.action"
-            | "refreshToken.action"
-            | "block.action"
-            | "unblock.action"
-    ) {
+    if !ACTIONS.contains(&action.as_str()) {
         let body = json!({ "code": 404, "desc": "no such action" });
         return (StatusCode::NOT_FOUND, Json(body)).into_response();
     }
     let reply = async {
         let app = authenticate(&shared, &headers).await?;
         let fields = form_fields(form)?;
-        let accid = accid(&fields, "accid")?;
-        let result = perform(&shared, app, &action, &accid, &fields).await;
-        let code = result.as_ref().map_or_else(|r| r.0, |_| 200);
+        let (accid, operation) = Operation::parse(&action, &fields)?;
+        let result = perform(&shared, app, &accid, operation).await;
+        let code = result.as_ref().map_or_else(|r| r.code, |_| 200);
         info!(app = %app.key, %accid, %action, code, "server API call");
         result
     }
@@ -191,21 +135,11 @@ pub(crate) async fn user_action(
     respond(&shared, reply)
 }
 
-async fn perform(
-    shared: &Shared,
-    app: &App,
-    action: &str,
-    accid: &str,
-    fields: &HashMap<String, String>,
-) -> Reply {
+async fn perform(shared: &Shared, app: &App, accid: &str, operation: Operation) -> Reply {
     let no_account = || Refusal::new(CODE_NO_ACCOUNT, "accid not register");
-    match action {
-        "create.action" => {
-            let token = token(fields)?.unwrap_or_else(random_token);
-            let name = fields.get("name").cloned().unwrap_or_default();
-            if name.chars().count() > MAX_NAME_CHARS {
-                return Err(Refusal::new(CODE_BAD_PARAMETER, "name too long"));
-            }
+    match operation {
+        Operation::Create { token, name } => {
+            let token = token.unwrap_or_else(random_token);
             match shared.store.create(&app.key, accid, &name, &token).await? {
                 Created::Created => {
                     Ok(json!({ "info": { "token": token, "accid": accid, "name": name } }))
@@ -213,27 +147,20 @@ async fn perform(
                 Created::AlreadyExists => Err(Refusal::new(CODE_BAD_PARAMETER, "already register")),
             }
         }
-        "update.action" => {
-            let token =
-                token(fields)?.ok_or_else(|| Refusal::new(CODE_BAD_PARAMETER, "bad token"))?;
+        Operation::Update { token } => {
             if !shared.store.set_token(&app.key, accid, &token).await? {
                 return Err(no_account());
             }
             Ok(json!({}))
         }
-        "refreshToken.action" => {
+        Operation::RefreshToken => {
             let token = random_token();
             if !shared.store.set_token(&app.key, accid, &token).await? {
                 return Err(no_account());
             }
             Ok(json!({ "info": { "token": token, "accid": accid } }))
         }
-        "block.action" => {
-            let needkick = match fields.get("needkick").map(String::as_str) {
-                None | Some("false") => false,
-                Some("true") => true,
-                Some(_) => return Err(Refusal::new(CODE_BAD_PARAMETER, "bad needkick")),
-            };
+        Operation::Block { needkick } => {
             if !shared.store.set_blocked(&app.key, accid, true).await? {
                 return Err(no_account());
             }
@@ -243,7 +170,7 @@ async fn perform(
             }
             Ok(json!({}))
         }
-        _ => {
+        Operation::Unblock => {
             if !shared.store.set_blocked(&app.key, accid, false).await? {
                 return Err(no_account());
             }

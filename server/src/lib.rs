@@ -41,6 +41,7 @@ use tower_http::services::ServeDir;
 use tracing::info;
 
 pub mod api;
+pub mod api_call;
 mod cluster;
 pub mod config;
 mod lbs;
