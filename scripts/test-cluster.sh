@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The cross-node tests: starts PostgreSQL and Redis on free loopback ports with
 # their data in a temporary folder, runs the server's cluster tests (and the
-# PostgreSQL store tests) against them, then stops both and removes the folder.
+# PostgreSQL store tests) against them, then the page tests of nodes sharing them in
+# headless Chromium (tests/page/cluster/, which need pkg/ built and Chromium, as
+# `npm test` has them), then stops both and removes the folder.
 #
 # Installs postgresql and redis-server from Debian's packages when missing (as
 # root). PostgreSQL refuses to run as root, so as root it runs as `postgres`.
@@ -62,3 +64,6 @@ export NIM_TEST_REDIS="redis://127.0.0.1:$redis_port/"
 echo "test-cluster: PostgreSQL on $pg_port, Redis on $redis_port"
 cargo test -p nim-server --lib postgres
 cargo test -p nim-server --test 'cluster_*'
+cargo build -q -p nim-server
+# psql, from the same PostgreSQL, creates each page test file's own database.
+PATH="$PGBIN:$PATH" NIM_SERVER_BIN=target/debug/nim-server node tests/page/run.mjs --cluster

@@ -23,14 +23,19 @@ const LAUNCH = {
     '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 };
 
+/** Headless Chromium with the page tests' flags. */
+export function launchBrowser() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch(LAUNCH);
+}
+
 /** Starts the server and browser before the file's tests and stops them after. */
 export function useWorld(serverOptions) {
   const world = { url: '', browser: null, server: null };
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     world.server = await startServer(serverOptions);
     world.url = world.server.url;
-    world.browser = await chromium.launch(LAUNCH);
+    world.browser = await launchBrowser();
   }, { timeout: 60000 });
   after(async () => {
     await world.browser?.close();
@@ -102,11 +107,16 @@ export class Panel {
     return this.root.getByTestId(testid);
   }
 
-  /** Fills the account, gets a dev token for it and connects; waits until logged in. */
-  async login(account, { customTag } = {}) {
+  /**
+   * Fills the account, gets a dev token for it (or fills `token`), sets the Server
+   * field to `server` when given, and connects; waits until logged in.
+   */
+  async login(account, { customTag, token, server } = {}) {
     await this.get('account').fill(account);
     if (customTag !== undefined) await this.get('custom-tag').fill(customTag);
-    await this.devToken();
+    if (server !== undefined) await this.page.getByTestId('server-url').fill(server);
+    if (token === undefined) await this.devToken();
+    else await this.get('token').fill(token);
     await this.get('connect').click();
     await this.waitStatus(1);
   }

@@ -17,15 +17,20 @@ export function serverBinary() {
   return bin;
 }
 
+/** Throws unless the SDK package the pages load has been built. */
+export function requirePkg() {
+  if (!existsSync(join(PKG, 'nim_wasm.js'))) {
+    throw new Error(`${PKG}/nim_wasm.js is missing: run \`npm run build\` first`);
+  }
+}
+
 /** Spawns nim-server serving `www`; resolves to `{url, stop(), log()}` once it prints its address. */
 /**
  * `listen` defaults to a free port; `dataDir` (kept afterwards) lets a restarted
  * server find the accounts of an earlier one, else a temporary folder is used.
  */
 export async function startServer({ www = join(ROOT, 'www'), listen = '127.0.0.1:0', dataDir, timeoutMs = 20000 } = {}) {
-  if (!existsSync(join(PKG, 'nim_wasm.js'))) {
-    throw new Error(`${PKG}/nim_wasm.js is missing: run \`npm run build\` first`);
-  }
+  requirePkg();
   const data = dataDir || mkdtempSync(join(tmpdir(), 'nim-page-'));
   const child = spawn(serverBinary(), [
     '--listen', listen, '--dev', '--app', `${APP_KEY}:demosecret`,
