@@ -1,6 +1,7 @@
 //! The user's callbacks, and the one place that calls them: a throwing callback
 //! is caught and reported under its name, never propagated into the SDK.
 
+use crate::core::text::concat;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
@@ -36,7 +37,7 @@ pub fn call(
     match function.call1(&JsValue::UNDEFINED, arg) {
         Ok(result) => Some(result),
         Err(thrown) => {
-            report(callbacks, &[name, " threw"].concat(), &thrown);
+            report(callbacks, &concat(&[name, " threw"]), &thrown);
             None
         }
     }
@@ -44,7 +45,7 @@ pub fn call(
 
 /// Reports an error through `logFunc`, else `console.error`.
 pub fn report(callbacks: &Callbacks, message: &str, detail: &JsValue) {
-    let message = JsValue::from_str(&["nim-wasm: ", message].concat());
+    let message = JsValue::from_str(&concat(&["nim-wasm: ", message]));
     if let Some(log) = &callbacks.log_func {
         if log
             .call3(&JsValue::UNDEFINED, &"error".into(), &message, detail)
@@ -61,7 +62,7 @@ pub fn debug(callbacks: &Callbacks, line: &str) {
     if !callbacks.debug {
         return;
     }
-    let line = JsValue::from_str(&["nim-wasm: ", line].concat());
+    let line = JsValue::from_str(&concat(&["nim-wasm: ", line]));
     if let Some(log) = &callbacks.log_func {
         if log
             .call2(&JsValue::UNDEFINED, &"debug".into(), &line)

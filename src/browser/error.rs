@@ -1,5 +1,6 @@
 //! The one error type thrown toward JavaScript: an `Error` with a `code` to switch on.
 
+use crate::core::text::concat;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
@@ -46,7 +47,7 @@ impl NimError {
 
     /// The JavaScript `Error` object, with `code` set.
     pub fn to_js(&self) -> JsValue {
-        let error = js_sys::Error::new(&["nim-wasm: ", &self.message].concat());
+        let error = js_sys::Error::new(&concat(&["nim-wasm: ", &self.message]));
         let code = match self.code {
             ErrorCode::InvalidOption => JsValue::from_str("invalidOption"),
             ErrorCode::UnknownOption => JsValue::from_str("unknownOption"),

@@ -6,6 +6,7 @@
 //! user code from [`dispatch`]. A callback may therefore call any method of the
 //! instance; its own events queue behind the ones being delivered.
 
+use crate::core::text::concat;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
@@ -163,7 +164,7 @@ impl Instance {
                 match Socket::open(&url, socket, &self.socket_sink()) {
                     Ok(opened) => self.socket = Some((socket, opened)),
                     Err(_) => {
-                        let reason = ["cannot open a WebSocket to ", &url].concat();
+                        let reason = concat(&["cannot open a WebSocket to ", &url]);
                         self.session.handle_close(now, socket, 1006, &reason);
                     }
                 }

@@ -3,6 +3,7 @@
 //! core's). `fetch` and the controller are declared here rather than through
 //! web-sys features, which would add their glue to the package.
 
+use crate::core::text::concat;
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -104,7 +105,7 @@ impl LbsRequest {
 fn links(body: &JsValue) -> LbsReply {
     let code = body.field("code").and_then(|c| c.number()).unwrap_or(0.0);
     if code != 200.0 {
-        return Err(["LBS answered code ", &decimal(code as u64)].concat());
+        return Err(concat(&["LBS answered code ", &decimal(code as u64)]));
     }
     let list = body
         .field("link")

@@ -1,5 +1,6 @@
 //! The `NIM` class seen from JavaScript, and the per-account instance registry.
 
+use crate::core::text::concat;
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
@@ -226,7 +227,7 @@ fn done_option(options: &JsValue, method: &str) -> Result<Option<Function>, NimE
     done.dyn_into::<Function>().map(Some).map_err(|_| {
         NimError::new(
             ErrorCode::InvalidArgument,
-            ["`", method, "({done})`: `done` must be a function"].concat(),
+            concat(&["`", method, "({done})`: `done` must be a function"]),
         )
     })
 }
@@ -253,14 +254,11 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
         }
     }
     if device_ids.is_empty() || device_ids.len() > MAX_KICK_DEVICE_IDS {
-        return Err(invalid(
-            &[
-                "`kick`: `deviceIds` must hold 1 to ",
-                &decimal(MAX_KICK_DEVICE_IDS as u64),
-                " device ids",
-            ]
-            .concat(),
-        ));
+        return Err(invalid(&concat(&[
+            "`kick`: `deviceIds` must hold 1 to ",
+            &decimal(MAX_KICK_DEVICE_IDS as u64),
+            " device ids",
+        ])));
     }
     let custom = Reflect::get(options, &"custom".into()).unwrap_or(JsValue::UNDEFINED);
     let custom = match custom.as_string() {

@@ -1,6 +1,7 @@
 //! Reading the user's options object: every documented key, type-checked, with
 //! unknown keys rejected so a typo fails loudly instead of being ignored.
 
+use crate::core::text::concat;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -82,58 +83,57 @@ impl Options {
     }
 
     fn apply(&mut self, name: &str, v: &JsValue, source: Source) -> Result<(), NimError> {
+        let Some(at) = OPTIONS.iter().position(|(known, _)| *known == name) else {
+            return Err(NimError::new(
+                ErrorCode::UnknownOption,
+                concat(&["unknown option `", name, "`"]),
+            ));
+        };
+        let Value {
+            text,
+            number,
+            flag,
+            function,
+            list,
+        } = Value::read(name, OPTIONS[at].1, v)?;
         let c = &mut self.config;
         let cb = &mut self.callbacks;
-        match name {
-            "appKey" => c.app_key = string(name, v)?,
-            "account" => {
-                let account = string("account", v)?;
-                match source {
-                    Source::GetInstance => c.account = account,
-                    Source::MergeInstance if account == c.account => {}
-                    _ => {
-                        return Err(NimError::new(
-                            ErrorCode::UnknownOption,
-                            "option `account` cannot change; use another instance",
-                        ))
-                    }
+        // The arms follow the order of `OPTIONS`.
+        match at {
+            0 => c.app_key = text,
+            1 => match source {
+                Source::GetInstance => c.account = text,
+                Source::MergeInstance if text == c.account => {}
+                _ => {
+                    return Err(NimError::new(
+                        ErrorCode::UnknownOption,
+                        "option `account` cannot change; use another instance",
+                    ))
                 }
-            }
-            "token" => c.token = string(name, v)?,
-            "authType" => c.auth_type = config::check_auth_type(number(name, v)?)?,
-            "loginExt" => c.login_ext = string(name, v)?,
-            "customTag" => c.custom_tag = string(name, v)?,
-            "customClientType" => {
-                c.custom_client_type = config::check_custom_client_type(number(name, v)?)?
-            }
-            "needReconnect" => c.need_reconnect = boolean(name, v)?,
-            "reconnectionAttempts" => {
-                c.reconnection_attempts = config::check_reconnection_attempts(number(name, v)?)?
-            }
-            "quickReconnect" => c.quick_reconnect = boolean(name, v)?,
-            "heartbeatInterval" => {
-                c.heartbeat_interval = config::check_heartbeat_interval(number(name, v)?)?
-            }
-            "skipConnectionOnInitialize" => self.skip_connection_on_initialize = boolean(name, v)?,
-            "socketUrl" => self.socket_url = Some(string(name, v)?),
-            "lbsUrl" => self.lbs_url = Some(string(name, v)?),
-            "defaultLink" => self.default_link = Some(strings(name, v)?),
-            "deviceId" => self.device_id = Some(string(name, v)?),
-            "isFixedDeviceId" => self.is_fixed_device_id = boolean(name, v)?,
-            "debug" => cb.debug = boolean(name, v)?,
-            "logFunc" => cb.log_func = function(name, v)?,
-            "reconnectDelayProvider" => cb.reconnect_delay_provider = function(name, v)?,
-            "onconnect" => cb.onconnect = function(name, v)?,
-            "ondisconnect" => cb.ondisconnect = function(name, v)?,
-            "onwillreconnect" => cb.onwillreconnect = function(name, v)?,
-            "onloginportschange" => cb.onloginportschange = function(name, v)?,
-            "onerror" => cb.onerror = function(name, v)?,
-            other => {
-                return Err(NimError::new(
-                    ErrorCode::UnknownOption,
-                    ["unknown option `", other, "`"].concat(),
-                ))
-            }
+            },
+            2 => c.token = text,
+            3 => c.auth_type = config::check_auth_type(number)?,
+            4 => c.login_ext = text,
+            5 => c.custom_tag = text,
+            6 => c.custom_client_type = config::check_custom_client_type(number)?,
+            7 => c.need_reconnect = flag,
+            8 => c.reconnection_attempts = config::check_reconnection_attempts(number)?,
+            9 => c.quick_reconnect = flag,
+            10 => c.heartbeat_interval = config::check_heartbeat_interval(number)?,
+            11 => self.skip_connection_on_initialize = flag,
+            12 => self.socket_url = Some(text),
+            13 => self.lbs_url = Some(text),
+            14 => self.default_link = Some(list),
+            15 => self.device_id = Some(text),
+            16 => self.is_fixed_device_id = flag,
+            17 => cb.debug = flag,
+            18 => cb.log_func = function,
+            19 => cb.reconnect_delay_provider = function,
+            20 => cb.onconnect = function,
+            21 => cb.ondisconnect = function,
+            22 => cb.onwillreconnect = function,
+            23 => cb.onloginportschange = function,
+            _ => cb.onerror = function,
         }
         Ok(())
     }
@@ -190,7 +190,7 @@ fn same_origin_socket_url() -> String {
     } else {
         "ws"
     };
-    [scheme, "://", &host, "/ws"].concat()
+    concat(&[scheme, "://", &host, "/ws"])
 }
 
 /// The browser's user agent, shortened, as the login's `os`.
@@ -201,48 +201,96 @@ fn user_agent() -> String {
     truncate_chars(agent, 128)
 }
 
-fn wrong_type(name: &str, kind: &str) -> NimError {
-    NimError::new(
-        ErrorCode::InvalidOption,
-        ["option `", name, "` must be ", kind].concat(),
-    )
+/// What an option's value must be.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Number,
+    Flag,
+    /// A function, or `null` to remove one.
+    Function,
+    /// A string, or an array of strings.
+    List,
 }
 
-fn string(name: &str, v: &JsValue) -> Result<String, NimError> {
-    v.as_string().ok_or_else(|| wrong_type(name, "a string"))
+/// Every documented option and its kind, in the order of [`Options::apply`]'s arms.
+const OPTIONS: [(&str, Kind); 25] = [
+    ("appKey", Kind::Text),
+    ("account", Kind::Text),
+    ("token", Kind::Text),
+    ("authType", Kind::Number),
+    ("loginExt", Kind::Text),
+    ("customTag", Kind::Text),
+    ("customClientType", Kind::Number),
+    ("needReconnect", Kind::Flag),
+    ("reconnectionAttempts", Kind::Number),
+    ("quickReconnect", Kind::Flag),
+    ("heartbeatInterval", Kind::Number),
+    ("skipConnectionOnInitialize", Kind::Flag),
+    ("socketUrl", Kind::Text),
+    ("lbsUrl", Kind::Text),
+    ("defaultLink", Kind::List),
+    ("deviceId", Kind::Text),
+    ("isFixedDeviceId", Kind::Flag),
+    ("debug", Kind::Flag),
+    ("logFunc", Kind::Function),
+    ("reconnectDelayProvider", Kind::Function),
+    ("onconnect", Kind::Function),
+    ("ondisconnect", Kind::Function),
+    ("onwillreconnect", Kind::Function),
+    ("onloginportschange", Kind::Function),
+    ("onerror", Kind::Function),
+];
+
+/// One option's value, type-checked; only the field of its [`Kind`] is set.
+#[derive(Default)]
+struct Value {
+    text: String,
+    number: f64,
+    flag: bool,
+    function: Option<Function>,
+    list: Vec<String>,
+}
+
+impl Value {
+    fn read(name: &str, kind: Kind, v: &JsValue) -> Result<Value, NimError> {
+        let mut value = Value::default();
+        let read = match kind {
+            Kind::Text => v.as_string().map(|text| value.text = text),
+            Kind::Number => v.as_f64().map(|number| value.number = number),
+            Kind::Flag => v.as_bool().map(|flag| value.flag = flag),
+            Kind::Function if v.is_null() => Some(()),
+            Kind::Function => v
+                .dyn_ref::<Function>()
+                .map(|function| value.function = Some(function.clone())),
+            Kind::List => strings(v).map(|list| value.list = list),
+        };
+        read.map(|()| value).ok_or_else(|| {
+            let expected = match kind {
+                Kind::Text => "a string",
+                Kind::Number => "a number",
+                Kind::Flag => "a boolean",
+                Kind::Function => "a function",
+                Kind::List => "a string or an array of strings",
+            };
+            NimError::new(
+                ErrorCode::InvalidOption,
+                concat(&["option `", name, "` must be ", expected]),
+            )
+        })
+    }
 }
 
 /// A string, or an array of strings.
-fn strings(name: &str, v: &JsValue) -> Result<Vec<String>, NimError> {
+fn strings(v: &JsValue) -> Option<Vec<String>> {
     if let Some(one) = v.as_string() {
-        return Ok(vec![one]);
+        return Some(vec![one]);
     }
-    let wrong = || wrong_type(name, "a string or an array of strings");
     if !js_sys::Array::is_array(v) {
-        return Err(wrong());
+        return None;
     }
-    let array = js_sys::Array::from(v);
-    array
+    js_sys::Array::from(v)
         .iter()
-        .map(|e| e.as_string().ok_or_else(wrong))
+        .map(|e| e.as_string())
         .collect()
-}
-
-fn number(name: &str, v: &JsValue) -> Result<f64, NimError> {
-    v.as_f64().ok_or_else(|| wrong_type(name, "a number"))
-}
-
-fn boolean(name: &str, v: &JsValue) -> Result<bool, NimError> {
-    v.as_bool().ok_or_else(|| wrong_type(name, "a boolean"))
-}
-
-/// A function, or `null` to remove one.
-fn function(name: &str, v: &JsValue) -> Result<Option<Function>, NimError> {
-    if v.is_null() {
-        return Ok(None);
-    }
-    v.dyn_ref::<Function>()
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| wrong_type(name, "a function"))
 }

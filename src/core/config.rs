@@ -1,6 +1,7 @@
 //! What the session needs to know to log in and to reconnect, and the rules
 //! every option value must follow.
 
+use super::text::concat;
 use nim_protocol::MAX_CUSTOM_TAG_CHARS;
 
 use super::links::has_scheme;
@@ -117,7 +118,7 @@ impl OptionError {
     pub fn new(option: &'static str, rule: &str) -> Self {
         OptionError {
             option,
-            message: ["option `", option, "` ", rule].concat(),
+            message: concat(&["option `", option, "` ", rule]),
         }
     }
 }
@@ -135,12 +136,11 @@ pub fn check_custom_tag(value: &str) -> Result<(), OptionError> {
     if char_count(value) > MAX_CUSTOM_TAG_CHARS {
         return Err(OptionError::new(
             "customTag",
-            &[
+            &concat(&[
                 "must have at most ",
                 &decimal(MAX_CUSTOM_TAG_CHARS as u64),
                 " characters",
-            ]
-            .concat(),
+            ]),
         ));
     }
     Ok(())
@@ -161,14 +161,13 @@ pub fn check_heartbeat_interval(value: f64) -> Result<u32, OptionError> {
         .ok_or_else(|| {
             OptionError::new(
                 "heartbeatInterval",
-                &[
+                &concat(&[
                     "must be an integer from ",
                     &decimal(MIN_HEARTBEAT_MS.into()),
                     " to ",
                     &decimal(MAX_HEARTBEAT_MS.into()),
                     " (ms)",
-                ]
-                .concat(),
+                ]),
             )
         })
 }

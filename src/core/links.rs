@@ -14,6 +14,8 @@
 //! The session owns one [`Round`] and starts a new one at every manual `connect()`
 //! and after every backoff; a login ends the round, so the next loss starts over.
 
+use super::text::concat;
+
 /// How long the LBS may take to answer before `defaultLink` is used, in ms.
 pub const LBS_TIMEOUT_MS: u64 = 5_000;
 
@@ -70,7 +72,7 @@ pub fn lbs_request_url(lbs_url: &str, app_key: &str) -> String {
     } else {
         "?"
     };
-    [lbs_url, glue, "k=", &encode_uri_component(app_key)].concat()
+    concat(&[lbs_url, glue, "k=", &encode_uri_component(app_key)])
 }
 
 /// A link as a WebSocket URL: one with a scheme is used as given; a bare
@@ -85,7 +87,7 @@ pub fn normalize_link(link: &str, secure: bool) -> String {
     } else {
         "/ws"
     };
-    [scheme, link, path].concat()
+    concat(&[scheme, link, path])
 }
 
 /// Whether `link` has a `scheme://`. Compares bytes: `str::contains` with a `&str`

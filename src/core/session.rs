@@ -23,6 +23,7 @@
 //! after each backoff. An attempt that fails before its login succeeds moves to the
 //! round's next address at once; only a used-up round goes to Waiting.
 
+use super::text::concat;
 use std::collections::VecDeque;
 
 use nim_protocol::{
@@ -375,7 +376,7 @@ impl Session {
                 *last_heard = now;
             }
         }
-        self.log(["ignored an unreadable frame: ", detail].concat());
+        self.log(concat(&["ignored an unreadable frame: ", detail]));
     }
 
     /// The socket closed (or failed to open) with a WebSocket close code.
@@ -389,9 +390,10 @@ impl Session {
                         ..disconnect
                     }),
                     None => {
-                        self.log(
-                            ["connect attempt closed with ", &close_text(code, reason)].concat(),
-                        );
+                        self.log(concat(&[
+                            "connect attempt closed with ",
+                            &close_text(code, reason),
+                        ]));
                         self.attempt_failed(now, run);
                     }
                 }
@@ -401,7 +403,7 @@ impl Session {
                 match ending_for_close(code, reason) {
                     Some(disconnect) => self.end(disconnect),
                     None => {
-                        self.log(["session closed with ", &close_text(code, reason)].concat());
+                        self.log(concat(&["session closed with ", &close_text(code, reason)]));
                         self.session_broke(now);
                     }
                 }
@@ -522,7 +524,7 @@ impl Session {
                 self.config.default_links.clone()
             }
             Err(error) => {
-                self.log(["LBS failed (", &error, "): using defaultLink"].concat());
+                self.log(concat(&["LBS failed (", &error, "): using defaultLink"]));
                 self.config.default_links.clone()
             }
         };
@@ -729,7 +731,12 @@ impl Session {
                 run.retries,
             ));
         } else {
-            self.log(["login refused with ", &decimal(code.into()), ": ", &message].concat());
+            self.log(concat(&[
+                "login refused with ",
+                &decimal(code.into()),
+                ": ",
+                &message,
+            ]));
             self.attempt_failed(now, run);
         }
     }
@@ -975,7 +982,7 @@ impl Session {
 
 /// `"<code> <reason>"` of a WebSocket close, for log lines and messages.
 fn close_text(code: u16, reason: &str) -> String {
-    [&decimal(code.into()), " ", reason].concat()
+    concat(&[&decimal(code.into()), " ", reason])
 }
 
 /// The final `ondisconnect` a close code calls for, or `None` when it is worth a retry.
@@ -996,16 +1003,15 @@ fn ending_for_close(code: u16, reason: &str) -> Option<Disconnect> {
         _ => match close.refused_login_code() {
             Some(login) => (
                 DisconnectCode::Login(login),
-                ["login refused: ", reason].concat(),
+                concat(&["login refused: ", reason]),
             ),
             None => (
                 DisconnectCode::AllAttemptsFailed,
-                [
+                concat(&[
                     "the server closed the connection for good (",
                     &close_text(code, reason),
                     ")",
-                ]
-                .concat(),
+                ]),
             ),
         },
     };
