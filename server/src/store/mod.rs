@@ -282,6 +282,8 @@ pub(crate) mod contract {
             LoginCheck::NoAccount
         );
         assert!(store.record_login(app, "alice", "tab-1").await.unwrap());
+        // The same device again is accepted too (no write is needed for it).
+        assert!(store.record_login(app, "alice", "tab-1").await.unwrap());
         assert_eq!(
             store.check_login(app, "alice", "tok-123").await.unwrap(),
             LoginCheck::Accepted {
@@ -296,6 +298,17 @@ pub(crate) mod contract {
             LoginCheck::Blocked
         );
         assert!(!store.record_login(app, "alice", "tab-2").await.unwrap());
+        // A block refuses the device that logged in last as well.
+        assert!(!store.record_login(app, "alice", "tab-1").await.unwrap());
+        assert!(!store.record_login(app, "nobody", "tab-1").await.unwrap());
+        assert!(store.set_blocked(app, "alice", false).await.unwrap());
+        assert!(store.record_login(app, "alice", "tab-2").await.unwrap());
+        assert_eq!(
+            store.check_login(app, "alice", "tok-456").await.unwrap(),
+            LoginCheck::Accepted {
+                last_login_device_id: "tab-2".into()
+            }
+        );
     }
 
     /// A nonce is accepted once per app.

@@ -2,9 +2,9 @@
 //! that must all see the same accounts, tokens, blocks and nonces.
 //!
 //! The tables are created at start when missing (under an advisory lock, so nodes
-//! starting together do not race). Every statement is one round trip and commits on
-//! its own; the nonce check forgets old nonces and records the new one in the same
-//! statement.
+//! starting together do not race). Every statement is prepared once per connection,
+//! so each call is one round trip that commits on its own; the nonce check forgets
+//! old nonces and records the new one in the same statement.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -12,7 +12,9 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use tokio::sync::Mutex;
-use tokio_postgres::{Client, NoTls};
+use tokio::try_join;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, NoTls, Row, Statement};
 use tracing::warn;
 
 use super::{judge_login, AccountStore, Created, HashedToken, LoginCheck, NONCE_MEMORY_SECS};
@@ -50,11 +52,49 @@ impl From<tokio_postgres::Error> for Error {
     }
 }
 
+/// The statements, prepared once per connection so that each call is one round trip
+/// (a statement given as text costs a Parse round trip first).
+struct Statements {
+    create: Statement,
+    set_token: Statement,
+    set_blocked: Statement,
+    check_login: Statement,
+    record_login: Statement,
+    use_nonce: Statement,
+}
+
+const CREATE: &str = "INSERT INTO nim_accounts (app_key, accid, name, token_salt, token_hash)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+const SET_TOKEN: &str = "UPDATE nim_accounts SET token_salt = $3, token_hash = $4
+     WHERE app_key = $1 AND accid = $2";
+const SET_BLOCKED: &str = "UPDATE nim_accounts SET blocked = $3 WHERE app_key = $1 AND accid = $2";
+const CHECK_LOGIN: &str = "SELECT token_salt, token_hash, blocked, last_login_device_id
+     FROM nim_accounts WHERE app_key = $1 AND accid = $2";
+/// Writes only a changed device (most logins are the same device again), and
+/// answers from the same snapshot whether the account may log in.
+const RECORD_LOGIN: &str = "WITH account AS (
+         SELECT blocked FROM nim_accounts WHERE app_key = $1 AND accid = $2
+     ), changed AS (
+         UPDATE nim_accounts SET last_login_device_id = $3
+         WHERE app_key = $1 AND accid = $2 AND NOT blocked AND last_login_device_id <> $3
+     )
+     SELECT NOT blocked FROM account";
+/// Forgets old nonces and records the new one in one statement.
+const USE_NONCE: &str = "WITH forgotten AS (DELETE FROM nim_nonces WHERE seen_at < $4)
+     INSERT INTO nim_nonces (app_key, nonce, seen_at) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING";
+
+/// One connection with its prepared statements.
+struct Connection {
+    client: Client,
+    statements: Statements,
+}
+
 /// Accounts in PostgreSQL.
 pub struct PostgresStore {
     url: String,
     /// Each slot is reconnected on first use after its connection broke.
-    clients: Vec<Mutex<Option<Arc<Client>>>>,
+    connections: Vec<Mutex<Option<Arc<Connection>>>>,
     next: AtomicUsize,
 }
 
@@ -68,6 +108,29 @@ async fn open(url: &str) -> Result<Client, Error> {
     Ok(client)
 }
 
+/// Prepares every statement on `client` (pipelined: one round trip in all).
+async fn prepare(client: Client) -> Result<Connection, Error> {
+    let (create, set_token, set_blocked, check_login, record_login, use_nonce) = try_join!(
+        client.prepare(CREATE),
+        client.prepare(SET_TOKEN),
+        client.prepare(SET_BLOCKED),
+        client.prepare(CHECK_LOGIN),
+        client.prepare(RECORD_LOGIN),
+        client.prepare(USE_NONCE),
+    )?;
+    Ok(Connection {
+        client,
+        statements: Statements {
+            create,
+            set_token,
+            set_blocked,
+            check_login,
+            record_login,
+            use_nonce,
+        },
+    })
+}
+
 impl PostgresStore {
     /// Connects to `url` and creates the tables when missing.
     pub async fn connect(url: &str) -> Result<PostgresStore, Error> {
@@ -77,36 +140,53 @@ impl PostgresStore {
                 "BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK}); {SCHEMA} COMMIT;"
             ))
             .await?;
-        let mut clients = vec![Mutex::new(Some(Arc::new(first)))];
-        clients.extend((1..CONNECTIONS).map(|_| Mutex::new(None)));
+        let mut connections = vec![Mutex::new(Some(Arc::new(prepare(first).await?)))];
+        connections.extend((1..CONNECTIONS).map(|_| Mutex::new(None)));
         Ok(PostgresStore {
             url: url.to_owned(),
-            clients,
+            connections,
             next: AtomicUsize::new(0),
         })
     }
 
     /// A live connection, round robin, reconnecting a broken one.
-    async fn client(&self) -> Result<Arc<Client>, Error> {
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len();
-        let mut slot = self.clients[i].lock().await;
+    async fn connection(&self) -> Result<Arc<Connection>, Error> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.connections.len();
+        let mut slot = self.connections[i].lock().await;
         match slot.as_ref() {
-            Some(client) if !client.is_closed() => Ok(Arc::clone(client)),
+            Some(connection) if !connection.client.is_closed() => Ok(Arc::clone(connection)),
             _ => {
-                let client = Arc::new(open(&self.url).await?);
-                *slot = Some(Arc::clone(&client));
-                Ok(client)
+                let connection = Arc::new(prepare(open(&self.url).await?).await?);
+                *slot = Some(Arc::clone(&connection));
+                Ok(connection)
             }
         }
     }
 
-    /// Runs one statement and returns the number of rows it changed.
+    /// Runs one prepared statement and returns the number of rows it changed.
     async fn execute(
         &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+        statement: fn(&Statements) -> &Statement,
+        params: &[&(dyn ToSql + Sync)],
     ) -> Result<u64, Error> {
-        Ok(self.client().await?.execute(sql, params).await?)
+        let connection = self.connection().await?;
+        Ok(connection
+            .client
+            .execute(statement(&connection.statements), params)
+            .await?)
+    }
+
+    /// Runs one prepared statement that returns at most one row.
+    async fn query_opt(
+        &self,
+        statement: fn(&Statements) -> &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, Error> {
+        let connection = self.connection().await?;
+        Ok(connection
+            .client
+            .query_opt(statement(&connection.statements), params)
+            .await?)
     }
 }
 
@@ -121,8 +201,7 @@ impl AccountStore for PostgresStore {
         async move {
             let rows = self
                 .execute(
-                    "INSERT INTO nim_accounts (app_key, accid, name, token_salt, token_hash)
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    |s| &s.create,
                     &[&app, &accid, &name, &&token.salt[..], &token.hash],
                 )
                 .await?;
@@ -144,8 +223,7 @@ impl AccountStore for PostgresStore {
         async move {
             let rows = self
                 .execute(
-                    "UPDATE nim_accounts SET token_salt = $3, token_hash = $4
-                     WHERE app_key = $1 AND accid = $2",
+                    |s| &s.set_token,
                     &[&app, &accid, &&token.salt[..], &token.hash],
                 )
                 .await?;
@@ -162,10 +240,7 @@ impl AccountStore for PostgresStore {
     ) -> BoxFuture<'a, Result<bool, Error>> {
         async move {
             let rows = self
-                .execute(
-                    "UPDATE nim_accounts SET blocked = $3 WHERE app_key = $1 AND accid = $2",
-                    &[&app, &accid, &blocked],
-                )
+                .execute(|s| &s.set_blocked, &[&app, &accid, &blocked])
                 .await?;
             Ok(rows == 1)
         }
@@ -179,15 +254,7 @@ impl AccountStore for PostgresStore {
         token: &'a str,
     ) -> BoxFuture<'a, Result<LoginCheck, Error>> {
         async move {
-            let row = self
-                .client()
-                .await?
-                .query_opt(
-                    "SELECT token_salt, token_hash, blocked, last_login_device_id
-                     FROM nim_accounts WHERE app_key = $1 AND accid = $2",
-                    &[&app, &accid],
-                )
-                .await?;
+            let row = self.query_opt(|s| &s.check_login, &[&app, &accid]).await?;
             let row = row
                 .map(|r| -> Result<_, tokio_postgres::Error> {
                     Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
@@ -205,14 +272,13 @@ impl AccountStore for PostgresStore {
         device_id: &'a str,
     ) -> BoxFuture<'a, Result<bool, Error>> {
         async move {
-            let rows = self
-                .execute(
-                    "UPDATE nim_accounts SET last_login_device_id = $3
-                     WHERE app_key = $1 AND accid = $2 AND NOT blocked",
-                    &[&app, &accid, &device_id],
-                )
+            let row = self
+                .query_opt(|s| &s.record_login, &[&app, &accid, &device_id])
                 .await?;
-            Ok(rows == 1)
+            Ok(match row {
+                Some(row) => row.try_get::<_, bool>(0)?,
+                None => false,
+            })
         }
         .boxed()
     }
@@ -226,12 +292,7 @@ impl AccountStore for PostgresStore {
         async move {
             let forget_before = now_secs - NONCE_MEMORY_SECS;
             let rows = self
-                .execute(
-                    "WITH forgotten AS (DELETE FROM nim_nonces WHERE seen_at < $4)
-                     INSERT INTO nim_nonces (app_key, nonce, seen_at) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                    &[&app, &nonce, &now_secs, &forget_before],
-                )
+                .execute(|s| &s.use_nonce, &[&app, &nonce, &now_secs, &forget_before])
                 .await?;
             Ok(rows == 1)
         }

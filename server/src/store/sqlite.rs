@@ -85,11 +85,12 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<Created, Error>> {
         let (app, accid, name) = (app.to_owned(), accid.to_owned(), name.to_owned());
         self.with_db(move |db| {
-            let rows = db.execute(
-                "INSERT OR IGNORE INTO accounts (app_key, accid, name, token_salt, token_hash)
+            let rows = db
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO accounts (app_key, accid, name, token_salt, token_hash)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![app, accid, name, &token.salt[..], token.hash],
-            )?;
+                )?
+                .execute(params![app, accid, name, &token.salt[..], token.hash])?;
             Ok(if rows == 1 {
                 Created::Created
             } else {
@@ -106,11 +107,12 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<bool, Error>> {
         let (app, accid) = (app.to_owned(), accid.to_owned());
         self.with_db(move |db| {
-            let rows = db.execute(
-                "UPDATE accounts SET token_salt = ?3, token_hash = ?4
-                 WHERE app_key = ?1 AND accid = ?2",
-                params![app, accid, &token.salt[..], token.hash],
-            )?;
+            let rows = db
+                .prepare_cached(
+                    "UPDATE accounts SET token_salt = ?3, token_hash = ?4
+                     WHERE app_key = ?1 AND accid = ?2",
+                )?
+                .execute(params![app, accid, &token.salt[..], token.hash])?;
             Ok(rows == 1)
         })
     }
@@ -123,10 +125,11 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<bool, Error>> {
         let (app, accid) = (app.to_owned(), accid.to_owned());
         self.with_db(move |db| {
-            let rows = db.execute(
-                "UPDATE accounts SET blocked = ?3 WHERE app_key = ?1 AND accid = ?2",
-                params![app, accid, blocked],
-            )?;
+            let rows = db
+                .prepare_cached(
+                    "UPDATE accounts SET blocked = ?3 WHERE app_key = ?1 AND accid = ?2",
+                )?
+                .execute(params![app, accid, blocked])?;
             Ok(rows == 1)
         })
     }
@@ -140,12 +143,13 @@ impl AccountStore for SqliteStore {
         let (app, accid, token) = (app.to_owned(), accid.to_owned(), token.to_owned());
         self.with_db(move |db| {
             let row = db
-                .query_row(
+                .prepare_cached(
                     "SELECT token_salt, token_hash, blocked, last_login_device_id
                      FROM accounts WHERE app_key = ?1 AND accid = ?2",
-                    params![app, accid],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-                )
+                )?
+                .query_row(params![app, accid], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
                 .optional()?;
             Ok(judge_login(row, &token))
         })
@@ -158,13 +162,31 @@ impl AccountStore for SqliteStore {
         device_id: &'a str,
     ) -> BoxFuture<'a, Result<bool, Error>> {
         let (app, accid, device) = (app.to_owned(), accid.to_owned(), device_id.to_owned());
+        // Most logins are the same device again (a reconnect): read first and write
+        // only a change, so they cost no WAL commit (an fsync with synchronous=FULL).
+        // One hop and one connection, so nothing writes between the read and the
+        // write.
         self.with_db(move |db| {
-            let rows = db.execute(
-                "UPDATE accounts SET last_login_device_id = ?3
-                 WHERE app_key = ?1 AND accid = ?2 AND blocked = 0",
-                params![app, accid, device],
-            )?;
-            Ok(rows == 1)
+            let row: Option<(bool, String)> = db
+                .prepare_cached(
+                    "SELECT blocked, last_login_device_id FROM accounts
+                     WHERE app_key = ?1 AND accid = ?2",
+                )?
+                .query_row(params![app, accid], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            match row {
+                None | Some((true, _)) => Ok(false),
+                Some((false, last)) if last == device => Ok(true),
+                Some((false, _)) => {
+                    let rows = db
+                        .prepare_cached(
+                            "UPDATE accounts SET last_login_device_id = ?3
+                             WHERE app_key = ?1 AND accid = ?2 AND blocked = 0",
+                        )?
+                        .execute(params![app, accid, device])?;
+                    Ok(rows == 1)
+                }
+            }
         })
     }
 
@@ -176,14 +198,13 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<bool, Error>> {
         let (app, nonce) = (app.to_owned(), nonce.to_owned());
         self.with_db(move |db| {
-            db.execute(
-                "DELETE FROM nonces WHERE seen_at < ?1",
-                params![now_secs - NONCE_MEMORY_SECS],
-            )?;
-            let rows = db.execute(
-                "INSERT OR IGNORE INTO nonces (app_key, nonce, seen_at) VALUES (?1, ?2, ?3)",
-                params![app, nonce, now_secs],
-            )?;
+            db.prepare_cached("DELETE FROM nonces WHERE seen_at < ?1")?
+                .execute(params![now_secs - NONCE_MEMORY_SECS])?;
+            let rows = db
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO nonces (app_key, nonce, seen_at) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![app, nonce, now_secs])?;
             Ok(rows == 1)
         })
     }
