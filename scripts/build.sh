@@ -2,7 +2,14 @@
 # `npm run build`: the SDK as an npm package in pkg/ (wasm-pack, release, target web).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
-wasm-pack build --target web --release --out-dir pkg
+# The std is rebuilt with the SDK (-Zbuild-std, from the rust-src that setup.sh
+# installs) at the SDK's opt-level "z" and with panic=immediate-abort: a panic is
+# then one `unreachable` instruction instead of std's panic and formatting machinery
+# and its messages (the SDK never panics on purpose; see STYLE.md). That is 3.2 KB of
+# the gzipped wasm. Both flags are unstable, hence RUSTC_BOOTSTRAP on the toolchain
+# setup.sh chose; the first build compiles the std (about 3 minutes on 2 cores).
+RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort" \
+  wasm-pack build --target web --release --out-dir pkg . -Zbuild-std=std,panic_abort
 # Short import/export names in both files and a minified glue (see the script).
 node scripts/shrink-pkg.mjs pkg
 # wasm-pack writes no "exports" map; bundlers and Node's resolver want one.

@@ -44,12 +44,14 @@ fn stored(storage: &Storage) -> String {
 
 /// 32 lowercase hex characters, as NIM's device ids.
 pub fn random_id() -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    random_bytes::<16>()
-        .iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
-        .map(char::from)
-        .collect()
+    let mut id = String::new();
+    for byte in random_bytes::<16>() {
+        for nibble in [byte >> 4, byte & 15] {
+            // A nibble is below 16, so it is a hex digit.
+            id.push(char::from_digit(nibble.into(), 16).unwrap_or('0'));
+        }
+    }
+    id
 }
 
 /// A seed for the reconnect jitter.
