@@ -13,22 +13,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, startServer } from '../../tests/page/server.mjs';
+import { LAUNCH } from './launch.mjs';
 
 const [out, loginsArg, roundsArg] = process.argv.slice(2);
 const LOGINS = Number(loginsArg || 300);
 const ROUNDS = Number(roundsArg || 100);
 const WARMUP = 20;
 const STEP_MS = 10000;
-
-// The page tests' launch flags: Chromium's background connections are refused on
-// this machine's closed network.
-const LAUNCH = {
-  executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-  headless: true,
-  timeout: 30000,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-};
 
 function summary(samples) {
   const s = [...samples].sort((a, b) => a - b);
