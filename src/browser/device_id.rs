@@ -3,7 +3,10 @@
 
 use std::cell::RefCell;
 
-use web_sys::Storage;
+use wasm_bindgen::JsCast;
+use web_sys::{Crypto, Storage};
+
+use super::get;
 
 const STORAGE_KEY: &str = "nim-wasm:deviceId";
 
@@ -17,13 +20,19 @@ pub fn resolve(explicit: Option<&str>, fixed: bool) -> String {
     if let Some(id) = explicit {
         return id.to_owned();
     }
-    let storage = super::window().and_then(|w| {
-        if fixed {
-            w.local_storage().ok().flatten()
-        } else {
-            w.session_storage().ok().flatten()
-        }
-    });
+    let storage = super::window()
+        .map(|w| {
+            get(
+                &w,
+                if fixed {
+                    "localStorage"
+                } else {
+                    "sessionStorage"
+                },
+            )
+        })
+        .filter(|s| !s.is_undefined() && !s.is_null())
+        .map(JsCast::unchecked_into::<Storage>);
     match storage {
         Some(storage) => stored(&storage),
         None => PAGE_ID.with(|id| id.borrow_mut().get_or_insert_with(random_id).clone()),
@@ -62,7 +71,10 @@ pub fn random_seed() -> u64 {
 /// `N` bytes from `crypto.getRandomValues`, or `Math.random` where it is missing.
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
-    let crypto = super::window().and_then(|w| w.crypto().ok());
+    let crypto = super::window()
+        .map(|w| get(&w, "crypto"))
+        .filter(|c| !c.is_undefined() && !c.is_null())
+        .map(JsCast::unchecked_into::<Crypto>);
     if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
         for byte in bytes.iter_mut() {
             *byte = (js_sys::Math::random() * 256.0) as u8;

@@ -245,8 +245,9 @@ impl Instance {
 /// The driver's clock: ms since the page loaded, monotonic.
 fn now_ms() -> u64 {
     let now = super::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
+        .map(|w| super::get(&w, "performance"))
+        .filter(|p| !p.is_undefined() && !p.is_null())
+        .map(|p| p.unchecked_into::<web_sys::Performance>().now())
         .unwrap_or_else(js_sys::Date::now);
     now as u64
 }

@@ -23,8 +23,6 @@ extern "C" {
     type AbortController;
     #[wasm_bindgen(constructor)]
     fn new() -> AbortController;
-    #[wasm_bindgen(method, getter)]
-    fn signal(this: &AbortController) -> JsValue;
     #[wasm_bindgen(method)]
     fn abort(this: &AbortController);
 
@@ -78,8 +76,7 @@ impl LbsRequest {
             }
         });
         let init = js_sys::Object::new();
-        // Setting a property on a fresh object cannot fail.
-        let _ = js_sys::Reflect::set(&init, &"signal".into(), &controller.signal());
+        super::set(&init, "signal", &super::get(&controller, "signal"));
         match global_fetch(url, &init) {
             Ok(promise) => {
                 let _ = promise.then2(&response, &failed);

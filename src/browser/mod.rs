@@ -15,6 +15,9 @@ mod socket;
 mod timer;
 mod typings;
 
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
 pub use error::{ErrorCode, NimError};
 pub use nim::Nim;
 
@@ -29,6 +32,21 @@ extern "C" {
 /// probes four globals and adds an `instanceof` check to the JS glue.
 fn window() -> Option<web_sys::Window> {
     WINDOW.with(Clone::clone)
+}
+
+/// `target[key]`; `undefined` when `target` is not an object or the getter throws.
+///
+/// Page and socket properties are read and written through `Reflect` rather than
+/// web-sys's typed getters and setters: each of those is one more import, with its
+/// own function in the JS glue (a string getter's is about 150 bytes).
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `target[key] = value`; a failure (not an object, a throwing setter) is ignored,
+/// as web-sys's setters ignore it.
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 /// A JavaScript event handler owned by Rust; one closure type for every handler

@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::callbacks::Callbacks;
 use super::device_id;
 use super::error::{ErrorCode, NimError};
+use super::get;
 use crate::core::config::{self, SessionConfig};
 use crate::core::text::truncate_chars;
 
@@ -177,14 +178,19 @@ impl Options {
 
 /// `location.protocol` of the page, such as `"https:"`.
 fn page_protocol() -> Option<String> {
-    super::window().and_then(|w| w.location().protocol().ok())
+    location("protocol")
+}
+
+/// `location[key]` of the page, as a string.
+fn location(key: &str) -> Option<String> {
+    let window = super::window()?;
+    let location = get(&window, "location");
+    get(&location, key).as_string()
 }
 
 /// `ws(s)://<this page's host>/ws`.
 fn same_origin_socket_url() -> String {
-    let host = super::window()
-        .and_then(|w| w.location().host().ok())
-        .unwrap_or_default();
+    let host = location("host").unwrap_or_default();
     let scheme = if page_protocol().as_deref() == Some("https:") {
         "wss"
     } else {
@@ -196,7 +202,7 @@ fn same_origin_socket_url() -> String {
 /// The browser's user agent, shortened, as the login's `os`.
 fn user_agent() -> String {
     let agent = super::window()
-        .and_then(|w| w.navigator().user_agent().ok())
+        .and_then(|w| get(&get(&w, "navigator"), "userAgent").as_string())
         .unwrap_or_default();
     truncate_chars(agent, 128)
 }

@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use super::Listener;
-use wasm_bindgen::JsCast;
-use web_sys::{Document, EventTarget, VisibilityState, Window};
+use super::{get, Listener};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{EventTarget, Window};
 
 /// What the page reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub enum PageEvent {
 /// The installed listeners; dropping removes them.
 pub struct PageListeners {
     window: Window,
-    document: Document,
+    document: EventTarget,
     listeners: Vec<(bool, &'static str, Listener)>,
 }
 
@@ -27,7 +27,11 @@ impl PageListeners {
     /// Listens to the page, reporting to `sink`; `None` outside a window.
     pub fn install(sink: Rc<dyn Fn(PageEvent)>) -> Option<PageListeners> {
         let window = super::window()?;
-        let document = window.document()?;
+        let document = get(&window, "document");
+        if document.is_undefined() || document.is_null() {
+            return None;
+        }
+        let document: EventTarget = document.unchecked_into();
         let mut page = PageListeners {
             window,
             document,
@@ -38,7 +42,7 @@ impl PageListeners {
             Listener::new(move |_| sink(make()))
         };
         let document = page.document.clone();
-        let visible = move || document.visibility_state() == VisibilityState::Visible;
+        let visible = move || is_visible(&document);
         page.add(
             true,
             "online",
@@ -64,19 +68,20 @@ impl PageListeners {
 
     /// Whether the page is visible now.
     pub fn is_visible(&self) -> bool {
-        self.document.visibility_state() == VisibilityState::Visible
+        is_visible(&self.document)
     }
 
     /// Whether the browser believes it is online now.
     pub fn is_online(&self) -> bool {
-        self.window.navigator().on_line()
+        let navigator = get(&self.window, "navigator");
+        get(&navigator, "onLine").as_bool().unwrap_or(false)
     }
 
     fn target(&self, on_window: bool) -> &EventTarget {
         if on_window {
             self.window.unchecked_ref()
         } else {
-            self.document.unchecked_ref()
+            &self.document
         }
     }
 
@@ -87,6 +92,11 @@ impl PageListeners {
             .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
         self.listeners.push((on_window, name, listener));
     }
+}
+
+/// Whether `document.visibilityState` is `"visible"`.
+fn is_visible(document: &JsValue) -> bool {
+    get(document, "visibilityState").as_string().as_deref() == Some("visible")
 }
 
 impl Drop for PageListeners {

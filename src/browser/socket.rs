@@ -2,9 +2,9 @@
 
 use std::rc::Rc;
 
-use super::Listener;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+use super::{get, set, Listener};
+use wasm_bindgen::JsValue;
+use web_sys::WebSocket;
 
 use crate::core::text::truncate_chars;
 use crate::core::SocketId;
@@ -29,6 +29,9 @@ pub enum SocketEvent {
     },
 }
 
+/// The socket's handler properties, in the order of `Socket::_listeners`.
+const HANDLERS: [&str; 3] = ["onopen", "onmessage", "onclose"];
+
 /// Where a socket's events go.
 pub type SocketSink = Rc<dyn Fn(SocketId, SocketEvent)>;
 
@@ -42,7 +45,7 @@ impl Socket {
     /// Opens `url`, reporting to `sink` under `id`.
     pub fn open(url: &str, id: SocketId, sink: &SocketSink) -> Result<Socket, JsValue> {
         let ws = WebSocket::new(url)?;
-        ws.set_binary_type(BinaryType::Arraybuffer);
+        set(&ws, "binaryType", &"arraybuffer".into());
         // One closure type for all three keeps the wasm small.
         let listener = |read: fn(JsValue) -> SocketEvent| {
             let sink = sink.clone();
@@ -50,18 +53,15 @@ impl Socket {
         };
         let listeners = [
             listener(|_| SocketEvent::Open),
-            listener(|e| read_frame(&e.unchecked_into::<MessageEvent>().data())),
-            listener(|e| {
-                let e: CloseEvent = e.unchecked_into();
-                SocketEvent::Close {
-                    code: e.code(),
-                    reason: e.reason(),
-                }
+            listener(|e| read_frame(&get(&e, "data"))),
+            listener(|e| SocketEvent::Close {
+                code: get(&e, "code").as_f64().unwrap_or(0.0) as u16,
+                reason: get(&e, "reason").as_string().unwrap_or_default(),
             }),
         ];
-        ws.set_onopen(Some(listeners[0].as_ref().unchecked_ref()));
-        ws.set_onmessage(Some(listeners[1].as_ref().unchecked_ref()));
-        ws.set_onclose(Some(listeners[2].as_ref().unchecked_ref()));
+        for (name, listener) in HANDLERS.iter().zip(&listeners) {
+            set(&ws, name, listener.as_ref());
+        }
         Ok(Socket {
             ws,
             _listeners: listeners,
@@ -78,13 +78,14 @@ impl Socket {
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        self.ws.set_onopen(None);
-        self.ws.set_onmessage(None);
-        self.ws.set_onclose(None);
-        if matches!(
-            self.ws.ready_state(),
-            WebSocket::CONNECTING | WebSocket::OPEN
-        ) {
+        for name in HANDLERS {
+            set(&self.ws, name, &JsValue::NULL);
+        }
+        // `readyState` 0 is CONNECTING, 1 OPEN.
+        if get(&self.ws, "readyState")
+            .as_f64()
+            .is_some_and(|state| state < 2.0)
+        {
             // Closing with 1000 and no reason cannot throw.
             let _ = self.ws.close_with_code(1000);
         }
