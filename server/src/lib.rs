@@ -110,8 +110,10 @@ pub(crate) struct Shared {
     pub shutdown: watch::Receiver<bool>,
     /// Connection tasks hold an upgraded copy, so [`run`] knows when all have ended.
     pub tracker: mpsc::WeakSender<()>,
-    /// Server start time in ms since the epoch: the prefix of connection ids.
-    pub boot_ms: u64,
+    /// The prefix of this process's connection ids: its start time in ms since the
+    /// epoch and four random digits, so that nodes started in the same millisecond
+    /// still hand out different ids.
+    pub connection_prefix: String,
     next_conn: AtomicU64,
 }
 
@@ -145,9 +147,13 @@ impl Shared {
             ),
             shutdown,
             tracker,
-            boot_ms: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as u64),
+            connection_prefix: format!(
+                "{}{:04}",
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis()),
+                rand::random::<u16>() % 10_000
+            ),
             next_conn: AtomicU64::new(0),
             config,
         })

@@ -99,7 +99,7 @@ pub(crate) async fn admit(
     };
 
     let conn = shared.next_connection();
-    let connection_id = format!("{}{conn:06}", shared.boot_ms);
+    let connection_id = format!("{}{conn:06}", shared.connection_prefix);
     let port = LoginPort {
         device_type: req.device_type,
         os: req.os,
