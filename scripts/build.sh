@@ -8,7 +8,12 @@ set -euo pipefail
 # and its messages (the SDK never panics on purpose; see STYLE.md). That is 3.2 KB of
 # the gzipped wasm. Both flags are unstable, hence RUSTC_BOOTSTRAP on the toolchain
 # setup.sh chose; the first build compiles the std (about 3 minutes on 2 cores).
-RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort" \
+# Without the reference-types and multivalue features (on by default for wasm32),
+# wasm-bindgen keeps JS values in a table in the glue instead of an externref table
+# managed by the wasm: 0.9 KB less gzipped wasm for 0.15 KB more glue, and the
+# package loads in engines without those features too.
+RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort \
+  -Ctarget-feature=-reference-types,-multivalue" \
   wasm-pack build --target web --release --out-dir pkg . -Zbuild-std=std,panic_abort
 # Short import/export names in both files and a minified glue (see the script).
 node scripts/shrink-pkg.mjs pkg
