@@ -6,14 +6,16 @@ set -euo pipefail
 # installs) at the SDK's opt-level "z" and with panic=immediate-abort: a panic is
 # then one `unreachable` instruction instead of std's panic and formatting machinery
 # and its messages (the SDK never panics on purpose; see STYLE.md). That is 3.2 KB of
-# the gzipped wasm. Both flags are unstable, hence RUSTC_BOOTSTRAP on the toolchain
+# the gzipped wasm. These flags are unstable, hence RUSTC_BOOTSTRAP on the toolchain
 # setup.sh chose; the first build compiles the std (about 3 minutes on 2 cores).
 # Without the reference-types and multivalue features (on by default for wasm32),
 # wasm-bindgen keeps JS values in a table in the glue instead of an externref table
 # managed by the wasm: 0.9 KB less gzipped wasm for 0.15 KB more glue, and the
-# package loads in engines without those features too.
+# package loads in engines without those features too. -Zlocation-detail=none leaves
+# out the file names and lines that would only have been printed by a panic (and
+# the build machine's paths with them).
 RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort \
-  -Ctarget-feature=-reference-types,-multivalue" \
+  -Ctarget-feature=-reference-types,-multivalue -Zlocation-detail=none" \
   wasm-pack build --target web --release --out-dir pkg . -Zbuild-std=std,panic_abort
 # Short import/export names in both files and a minified glue (see the script).
 node scripts/shrink-pkg.mjs pkg
