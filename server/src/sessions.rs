@@ -107,10 +107,32 @@ pub struct Sessions {
     metrics: Arc<Metrics>,
 }
 
-fn offline(port: &LoginPort) -> LoginPort {
+/// The entry that tells the other devices this one went offline.
+pub(crate) fn offline(port: &LoginPort) -> LoginPort {
     LoginPort {
         online: false,
         ..port.clone()
+    }
+}
+
+/// The notice to a device that the device `from` displaced (`samePlatformKick`) or
+/// kicked (`otherPlatformKick`).
+pub(crate) fn kicked_by(reason: KickReason, from: &LoginPort, custom: &str) -> Kicked {
+    Kicked {
+        reason,
+        from: Some(from.device_type),
+        from_device_id: Some(from.device_id.clone()),
+        custom: custom.to_owned(),
+    }
+}
+
+/// The notice to every device of an account blocked with `needkick`.
+pub(crate) fn server_kick() -> Kicked {
+    Kicked {
+        reason: KickReason::ServerKick,
+        from: None,
+        from_device_id: None,
+        custom: String::new(),
     }
 }
 
@@ -202,12 +224,7 @@ impl Sessions {
         for device in &kicked_devices {
             self.send_kicked(
                 device,
-                Kicked {
-                    reason: KickReason::SamePlatformKick,
-                    from: Some(new.port.device_type),
-                    from_device_id: Some(new.port.device_id.clone()),
-                    custom: String::new(),
-                },
+                kicked_by(KickReason::SamePlatformKick, &new.port, ""),
             );
             change.push(offline(&device.port));
         }
@@ -274,12 +291,7 @@ impl Sessions {
         for device in &gone {
             self.send_kicked(
                 device,
-                Kicked {
-                    reason: KickReason::OtherPlatformKick,
-                    from: Some(from.device_type),
-                    from_device_id: Some(from.device_id.clone()),
-                    custom: custom.to_owned(),
-                },
+                kicked_by(KickReason::OtherPlatformKick, &from, custom),
             );
         }
         self.push(live, gone.iter().map(|d| offline(&d.port)).collect());
@@ -292,15 +304,7 @@ impl Sessions {
         let key = (app.to_owned(), account.to_owned());
         let gone = self.lock().remove(&key).unwrap_or_default();
         for device in &gone {
-            self.send_kicked(
-                device,
-                Kicked {
-                    reason: KickReason::ServerKick,
-                    from: None,
-                    from_device_id: None,
-                    custom: String::new(),
-                },
-            );
+            self.send_kicked(device, server_kick());
         }
         gone.len()
     }

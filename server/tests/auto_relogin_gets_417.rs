@@ -4,7 +4,7 @@
 mod common;
 
 use common::{config, login_request, TestServer};
-use nim_protocol::{ClientMessage, CloseCode, LoginRequest, Reconnect, ServerMessage};
+use nim_protocol::{CloseCode, LoginRequest, Reconnect};
 use nim_server::Policy;
 
 #[tokio::test]
@@ -13,18 +13,13 @@ async fn auto_relogin_gets_417() {
     server.create_account("alice", "t").await;
     let (mut holder, _) = server.login("alice", "t", "tab-2").await;
 
-    let mut retry = server.connect().await;
-    retry
-        .send(&ClientMessage::Login(LoginRequest {
+    let (mut retry, failed) = server
+        .login_refused(LoginRequest {
             auto: true,
             ..login_request("alice", "t", "tab-1")
-        }))
+        })
         .await;
-
-    match retry.recv().await {
-        ServerMessage::LoginFailed(failed) => assert_eq!(failed.code, 417),
-        other => panic!("expected 417, got {other:?}"),
-    }
+    assert_eq!(failed.code, 417);
     let close = retry.expect_close().await.unwrap();
     assert_eq!(close, CloseCode::login_refused(417).0);
     assert_eq!(CloseCode(close).reconnect(), Reconnect::Never);

@@ -106,14 +106,10 @@ async fn an_oversized_frame_closes_1009() {
 async fn an_overlong_custom_tag_is_refused_with_400() {
     let server = TestServer::start().await;
     server.create_account("alice", "t").await;
-    let mut client = server.connect().await;
     let mut request = login_request("alice", "t", "tab-1");
     request.custom_tag = "x".repeat(33);
-    client.send(&ClientMessage::Login(request)).await;
-    match client.recv().await {
-        ServerMessage::LoginFailed(f) => assert_eq!(f.code, 400),
-        other => panic!("expected loginFailed, got {other:?}"),
-    }
+    let (mut client, failed) = server.login_refused(request).await;
+    assert_eq!(failed.code, 400);
     assert_eq!(
         client.expect_close().await,
         Some(CloseCode::PROTOCOL_ERROR.0)

@@ -19,25 +19,16 @@ async fn block_with_needkick_kicks_every_device() {
     assert_eq!(reply["code"], 200, "{reply}");
 
     for device in [&mut a, &mut b] {
-        let kicked = device
-            .wait_for(|m| match m {
-                ServerMessage::Kicked(k) => Some(k.clone()),
-                _ => None,
-            })
-            .await;
+        let kicked = device.next_kicked().await;
         assert_eq!(kicked.reason, KickReason::ServerKick);
         assert_eq!((kicked.from, kicked.from_device_id), (None, None));
         assert_eq!(device.expect_close().await, Some(CloseCode::KICKED.0));
     }
 
-    let mut again = server.connect().await;
-    again
-        .send(&ClientMessage::Login(login_request("alice", "t", "tab-1")))
+    let (_again, failed) = server
+        .login_refused(login_request("alice", "t", "tab-1"))
         .await;
-    match again.recv().await {
-        ServerMessage::LoginFailed(f) => assert_eq!(f.code, 422),
-        other => panic!("expected 422, got {other:?}"),
-    }
+    assert_eq!(failed.code, 422);
 }
 
 #[tokio::test]

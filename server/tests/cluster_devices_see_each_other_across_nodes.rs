@@ -5,16 +5,15 @@
 mod cluster;
 mod common;
 
-use cluster::{backends, node_config, unique};
-use common::{login_request, TestServer};
+use cluster::{backends, two_nodes, unique};
+use common::login_request;
 use nim_protocol::{ClientMessage, LogoutRequest, ServerMessage};
 use nim_server::Policy;
 
 #[tokio::test]
 async fn devices_on_two_nodes_see_each_other_log_in_and_out() {
     let Some(backends) = backends() else { return };
-    let node_a = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
-    let node_b = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
+    let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;
 
@@ -25,12 +24,7 @@ async fn devices_on_two_nodes_see_each_other_log_in_and_out() {
     assert_eq!(ok_b.ports.len(), 1, "node B lists the device on node A");
     assert_eq!(ok_b.ports[0].device_id, "tab-a");
     assert_eq!(ok_b.ports[0].connection_id, ok_a.connection.connection_id);
-    let pushed = on_a
-        .wait_for(|m| match m {
-            ServerMessage::LoginPorts(change) => Some(change.ports.clone()),
-            _ => None,
-        })
-        .await;
+    let pushed = on_a.next_ports().await;
     assert_eq!(pushed.len(), 1);
     assert_eq!(pushed[0].device_id, "tab-b");
     assert_eq!(pushed[0].connection_id, ok_b.connection.connection_id);
@@ -38,12 +32,7 @@ async fn devices_on_two_nodes_see_each_other_log_in_and_out() {
 
     on_b.send(&ClientMessage::Logout(LogoutRequest { id: 9 }))
         .await;
-    let gone = on_a
-        .wait_for(|m| match m {
-            ServerMessage::LoginPorts(change) => Some(change.ports.clone()),
-            _ => None,
-        })
-        .await;
+    let gone = on_a.next_ports().await;
     assert_eq!(gone.len(), 1);
     assert_eq!(gone[0].device_id, "tab-b");
     assert!(!gone[0].online);
@@ -64,8 +53,7 @@ async fn devices_on_two_nodes_see_each_other_log_in_and_out() {
 #[tokio::test]
 async fn last_login_device_and_tokens_are_shared() {
     let Some(backends) = backends() else { return };
-    let node_a = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
-    let node_b = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
+    let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let bob = unique("bob");
     node_b.create_account(&bob, "t1").await;
 
@@ -75,13 +63,8 @@ async fn last_login_device_and_tokens_are_shared() {
         .await;
     assert_eq!(reply["code"], 200, "{reply}");
 
-    let mut old = node_b.connect().await;
-    old.send(&ClientMessage::Login(login_request(&bob, "t1", "tab")))
-        .await;
-    match old.recv().await {
-        ServerMessage::LoginFailed(f) => assert_eq!(f.code, 302),
-        other => panic!("expected 302, got {other:?}"),
-    }
+    let (_old, failed) = node_b.login_refused(login_request(&bob, "t1", "tab")).await;
+    assert_eq!(failed.code, 302);
     let (_tab, ok) = node_b.login(&bob, "t2", "tab").await;
     assert_eq!(ok.connection.last_login_device_id, "phone");
 }

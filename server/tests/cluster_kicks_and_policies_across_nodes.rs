@@ -6,25 +6,17 @@
 mod cluster;
 mod common;
 
-use cluster::{backends, node_config, unique};
-use common::{login_request, TestServer};
+use cluster::{backends, two_nodes, unique};
+use common::login_request;
 use nim_protocol::{
-    ClientMessage, CloseCode, KickReason, KickRequest, Kicked, LoginRequest, ServerMessage,
+    ClientMessage, CloseCode, KickReason, KickRequest, LoginRequest, ServerMessage,
 };
 use nim_server::Policy;
-
-fn kicked(msg: &ServerMessage) -> Option<Kicked> {
-    match msg {
-        ServerMessage::Kicked(k) => Some(k.clone()),
-        _ => None,
-    }
-}
 
 #[tokio::test]
 async fn a_manual_login_on_another_node_takes_the_single_slot() {
     let Some(backends) = backends() else { return };
-    let node_a = TestServer::start_with(node_config(&backends, Policy::Single)).await;
-    let node_b = TestServer::start_with(node_config(&backends, Policy::Single)).await;
+    let (node_a, node_b) = two_nodes(&backends, Policy::Single).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;
     let (mut older, _) = node_a.login(&alice, "t", "tab-1").await;
@@ -32,28 +24,24 @@ async fn a_manual_login_on_another_node_takes_the_single_slot() {
     let (_newer, ok) = node_b.login(&alice, "t", "tab-2").await;
 
     assert!(ok.ports.is_empty(), "the older device is gone");
-    let told = older.wait_for(kicked).await;
+    let told = older.next_kicked().await;
     assert_eq!(told.reason, KickReason::SamePlatformKick);
     assert_eq!(told.from_device_id.as_deref(), Some("tab-2"));
     assert_eq!(older.expect_close().await, Some(CloseCode::KICKED.0));
 
-    let mut auto = node_a.connect().await;
-    auto.send(&ClientMessage::Login(LoginRequest {
-        auto: true,
-        ..login_request(&alice, "t", "tab-1")
-    }))
-    .await;
-    match auto.recv().await {
-        ServerMessage::LoginFailed(f) => assert_eq!(f.code, 417),
-        other => panic!("expected 417, got {other:?}"),
-    }
+    let (_auto, failed) = node_a
+        .login_refused(LoginRequest {
+            auto: true,
+            ..login_request(&alice, "t", "tab-1")
+        })
+        .await;
+    assert_eq!(failed.code, 417);
 }
 
 #[tokio::test]
 async fn a_device_kicks_a_device_on_another_node() {
     let Some(backends) = backends() else { return };
-    let node_a = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
-    let node_b = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
+    let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;
     let (mut victim, _) = node_a.login(&alice, "t", "tab-1").await;
@@ -74,7 +62,7 @@ async fn a_device_kicks_a_device_on_another_node() {
         })
         .await;
     assert_eq!(ids, vec!["tab-1".to_string()]);
-    let told = victim.wait_for(kicked).await;
+    let told = victim.next_kicked().await;
     assert_eq!(told.reason, KickReason::OtherPlatformKick);
     assert_eq!(told.from_device_id.as_deref(), Some("tab-2"));
     assert_eq!(told.custom, "bye");
@@ -90,8 +78,7 @@ async fn a_device_kicks_a_device_on_another_node() {
 #[tokio::test]
 async fn block_with_needkick_on_one_node_kicks_devices_on_every_node() {
     let Some(backends) = backends() else { return };
-    let node_a = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
-    let node_b = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
+    let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;
     let (mut on_a, _) = node_a.login(&alice, "t", "tab-1").await;
@@ -103,16 +90,12 @@ async fn block_with_needkick_on_one_node_kicks_devices_on_every_node() {
     assert_eq!(reply["code"], 200, "{reply}");
 
     for device in [&mut on_a, &mut on_b] {
-        let told = device.wait_for(kicked).await;
+        let told = device.next_kicked().await;
         assert_eq!(told.reason, KickReason::ServerKick);
         assert_eq!(device.expect_close().await, Some(CloseCode::KICKED.0));
     }
-    let mut again = node_a.connect().await;
-    again
-        .send(&ClientMessage::Login(login_request(&alice, "t", "tab-1")))
+    let (_again, failed) = node_a
+        .login_refused(login_request(&alice, "t", "tab-1"))
         .await;
-    match again.recv().await {
-        ServerMessage::LoginFailed(f) => assert_eq!(f.code, 422),
-        other => panic!("expected 422, got {other:?}"),
-    }
+    assert_eq!(failed.code, 422);
 }

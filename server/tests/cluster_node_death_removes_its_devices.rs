@@ -8,16 +8,14 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use cluster::{backends, node_config, unique, NodeProcess, LEASE, SWEEP};
-use common::{login_at, login_request, TestServer};
-use nim_protocol::ServerMessage;
+use cluster::{backends, start_node, two_nodes, unique, NodeProcess, LEASE, SWEEP};
+use common::{login_at, login_request};
 use nim_server::Policy;
-use serde_json::Value;
 
 #[tokio::test]
 async fn a_killed_node_is_swept_and_not_resurrected() {
     let Some(backends) = backends() else { return };
-    let survivor = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
+    let survivor = start_node(&backends, Policy::Multi(10)).await;
     let mut doomed = NodeProcess::start(&backends);
     let alice = unique("alice");
     survivor.create_account(&alice, "t").await;
@@ -26,15 +24,7 @@ async fn a_killed_node_is_swept_and_not_resurrected() {
         login_at(&doomed.ws_url(), login_request(&alice, "t", "tab-dead")).await;
     let (mut watcher, ok) = survivor.login(&alice, "t", "tab-live").await;
     assert_eq!(ok.ports.len(), 1, "the device on the doomed node is listed");
-    let lbs: Value = survivor
-        .http()
-        .get(survivor.url(&format!("/lbs?k={}", common::APP)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let lbs = survivor.lbs().await;
     assert_eq!(lbs["link"].as_array().map(Vec::len), Some(2), "{lbs}");
 
     doomed.kill();
@@ -45,12 +35,7 @@ async fn a_killed_node_is_swept_and_not_resurrected() {
         "no close frame from a killed node"
     );
 
-    let gone = watcher
-        .wait_for(|m| match m {
-            ServerMessage::LoginPorts(c) => Some(c.ports.clone()),
-            _ => None,
-        })
-        .await;
+    let gone = watcher.next_ports().await;
     let took = killed_at.elapsed();
     assert_eq!(gone.len(), 1);
     assert_eq!(
@@ -60,15 +45,7 @@ async fn a_killed_node_is_swept_and_not_resurrected() {
     let bound = LEASE + SWEEP + Duration::from_millis(500);
     assert!(took <= bound, "swept after {took:?}, bound {bound:?}");
 
-    let lbs: Value = survivor
-        .http()
-        .get(survivor.url(&format!("/lbs?k={}", common::APP)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let lbs = survivor.lbs().await;
     assert_eq!(lbs["link"], serde_json::json!([survivor.ws_url()]));
 
     let restarted = NodeProcess::start(&backends);
@@ -80,8 +57,7 @@ async fn a_killed_node_is_swept_and_not_resurrected() {
 #[tokio::test]
 async fn a_node_that_shuts_down_takes_its_devices_along_at_once() {
     let Some(backends) = backends() else { return };
-    let survivor = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
-    let mut leaving = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
+    let (survivor, mut leaving) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     survivor.create_account(&alice, "t").await;
     let (_on_leaving, _) = leaving.login(&alice, "t", "tab-1").await;
@@ -89,12 +65,7 @@ async fn a_node_that_shuts_down_takes_its_devices_along_at_once() {
 
     leaving.stop().await;
 
-    let gone = watcher
-        .wait_for(|m| match m {
-            ServerMessage::LoginPorts(c) => Some(c.ports.clone()),
-            _ => None,
-        })
-        .await;
+    let gone = watcher.next_ports().await;
     assert_eq!(
         (gone[0].device_id.as_str(), gone[0].online),
         ("tab-1", false)

@@ -4,16 +4,14 @@
 mod cluster;
 mod common;
 
-use cluster::{backends, node_config, unique};
-use common::{now_secs, TestServer, SECRET};
+use cluster::{backends, two_nodes, unique};
+use common::{now_secs, SECRET};
 use nim_server::Policy;
-use serde_json::Value;
 
 #[tokio::test]
 async fn a_nonce_used_on_one_node_is_a_replay_on_another() {
     let Some(backends) = backends() else { return };
-    let node_a = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
-    let node_b = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
+    let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let nonce = unique("nonce-");
     let (alice, bob) = (unique("alice"), unique("bob"));
 
@@ -43,21 +41,12 @@ async fn a_nonce_used_on_one_node_is_a_replay_on_another() {
 #[tokio::test]
 async fn lbs_lists_every_live_node() {
     let Some(backends) = backends() else { return };
-    let node_a = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
-    let node_b = TestServer::start_with(node_config(&backends, Policy::Multi(10))).await;
+    let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
 
     // A node registers as `run` starts, which a test server does not wait for.
     let deadline = tokio::time::Instant::now() + common::WAIT;
     let reply = loop {
-        let reply: Value = node_a
-            .http()
-            .get(node_a.url(&format!("/lbs?k={}", common::APP)))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let reply = node_a.lbs().await;
         if reply["link"].as_array().map(Vec::len) == Some(2)
             || tokio::time::Instant::now() > deadline
         {

@@ -5,16 +5,15 @@
 mod cluster;
 mod common;
 
-use cluster::{backends, node_config, unique};
-use common::{login_request, TestServer};
+use cluster::{backends, two_nodes, unique};
+use common::login_request;
 use nim_protocol::{ClientMessage, LoginRequest, ServerMessage};
 use nim_server::Policy;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn racing_logins_on_two_nodes_fill_a_single_slot_once() {
     let Some(backends) = backends() else { return };
-    let node_a = TestServer::start_with(node_config(&backends, Policy::Single)).await;
-    let node_b = TestServer::start_with(node_config(&backends, Policy::Single)).await;
+    let (node_a, node_b) = two_nodes(&backends, Policy::Single).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;
 

@@ -8,10 +8,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{login_request, now_secs, temp_data};
-use futures_util::{SinkExt, StreamExt};
-use nim_protocol::{ClientMessage, ServerMessage};
-use tokio_tungstenite::tungstenite::Message;
+use common::{dev_token_at, json_reply, login_reply_at, login_request, now_secs, temp_data};
+use nim_protocol::ServerMessage;
 
 const BIN: &str = env!("CARGO_BIN_EXE_nim-server");
 
@@ -55,18 +53,11 @@ fn terminate(mut child: Child) {
     }
 }
 
+/// Logs in to app `k1` at `addr` and returns the reply.
 async fn login(addr: &str, account: &str, token: &str) -> ServerMessage {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
-        .await
-        .unwrap();
     let mut request = login_request(account, token, "tab-1");
     request.app_key = "k1".into();
-    let text = serde_json::to_string(&ClientMessage::Login(request)).unwrap();
-    ws.send(Message::text(text)).await.unwrap();
-    match ws.next().await {
-        Some(Ok(Message::Text(text))) => serde_json::from_str(text.as_str()).unwrap(),
-        other => panic!("unexpected {other:?}"),
-    }
+    login_reply_at(&format!("ws://{addr}/ws"), request).await.1
 }
 
 #[test]
@@ -108,22 +99,19 @@ async fn flags_start_a_server_that_exits_cleanly_on_sigterm() {
 
     let token = "very-secret-token-4711";
     let cur_time = now_secs().to_string();
-    let reply: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{addr}/nimserver/user/create.action"))
-        .header("AppKey", "k1")
-        .header("Nonce", "nonce-1")
-        .header("CurTime", &cur_time)
-        .header(
-            "CheckSum",
-            nim_server::api::checksum("s1", "nonce-1", &cur_time),
-        )
-        .form(&[("accid", "alice"), ("token", token)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = json_reply(
+        reqwest::Client::new()
+            .post(format!("http://{addr}/nimserver/user/create.action"))
+            .header("AppKey", "k1")
+            .header("Nonce", "nonce-1")
+            .header("CurTime", &cur_time)
+            .header(
+                "CheckSum",
+                nim_server::api::checksum("s1", "nonce-1", &cur_time),
+            )
+            .form(&[("accid", "alice"), ("token", token)]),
+    )
+    .await;
     assert_eq!(reply["code"], 200, "{reply}");
     assert!(matches!(
         login(&addr, "alice", token).await,
@@ -159,15 +147,7 @@ async fn environment_variables_configure_the_server() {
             .env("NIM_DEV", "1"),
         &log,
     );
-    let reply: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{addr}/dev/token"))
-        .form(&[("appKey", "k1"), ("accid", "dave")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = dev_token_at(&reqwest::Client::new(), &addr, "k1", "dave").await;
     assert_eq!(reply["code"], 200, "{reply}");
     let token = reply["info"]["token"].as_str().unwrap();
     assert!(matches!(
@@ -204,15 +184,7 @@ async fn a_config_file_gives_apps_and_limits() {
             .env_remove("NIM_DATA"),
         &log,
     );
-    let reply: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{addr}/dev/token"))
-        .form(&[("appKey", "k1"), ("accid", "erin")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = dev_token_at(&reqwest::Client::new(), &addr, "k1", "erin").await;
     assert_eq!(reply["code"], 200, "{reply}");
     terminate(child);
     for path in [&data, &log, &config] {

@@ -15,14 +15,10 @@ async fn devices_beyond_the_account_limit_get_416() {
     let (_a, _) = server.login("alice", "t", "tab-1").await;
     let (_b, _) = server.login("alice", "t", "tab-2").await;
 
-    let mut third = server.connect().await;
-    third
-        .send(&ClientMessage::Login(login_request("alice", "t", "tab-3")))
+    let (_third, failed) = server
+        .login_refused(login_request("alice", "t", "tab-3"))
         .await;
-    match third.recv().await {
-        ServerMessage::LoginFailed(f) => assert_eq!(f.code, 416),
-        other => panic!("expected 416, got {other:?}"),
-    }
+    assert_eq!(failed.code, 416);
     // Replacing a live device does not count against the limit.
     server.login("alice", "t", "tab-2").await;
 }

@@ -14,15 +14,8 @@ async fn dev_server() -> TestServer {
 
 async fn dev_token(server: &TestServer, accid: &str) -> serde_json::Value {
     server
-        .http()
-        .post(server.url("/dev/token"))
-        .form(&[("appKey", common::APP), ("accid", accid)])
-        .send()
+        .post_form("/dev/token", &[("appKey", common::APP), ("accid", accid)])
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -43,16 +36,9 @@ async fn dev_token_creates_then_refreshes_the_account() {
 #[tokio::test]
 async fn dev_token_for_an_unknown_app_is_403() {
     let server = dev_server().await;
-    let reply: serde_json::Value = server
-        .http()
-        .post(server.url("/dev/token"))
-        .form(&[("appKey", "nope"), ("accid", "carol")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = server
+        .post_form("/dev/token", &[("appKey", "nope"), ("accid", "carol")])
+        .await;
     assert_eq!(reply["code"], 403);
 }
 

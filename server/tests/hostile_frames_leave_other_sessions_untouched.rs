@@ -251,12 +251,7 @@ async fn injection_like_accounts_are_just_unknown_accounts() {
     let (reply, _) = login_reply(&s.server, login_request("bob", "b", "bob-2")).await;
     assert!(matches!(reply, ServerMessage::LoginOk(_)), "{reply:?}");
     for bob in &mut s.bob {
-        let change = bob
-            .wait_for(|m| match m {
-                ServerMessage::LoginPorts(c) => Some(c.ports.clone()),
-                _ => None,
-            })
-            .await;
+        let change = bob.next_ports().await;
         assert_eq!(change[0].device_id, "bob-2");
     }
 }

@@ -36,12 +36,7 @@ async fn kick_other_device() {
 
     let (id, kicked) = kicker.wait_for(kick_result).await;
     assert_eq!((id, kicked), (5, vec!["tab-1".to_string()]));
-    let told = victim
-        .wait_for(|m| match m {
-            ServerMessage::Kicked(k) => Some(k.clone()),
-            _ => None,
-        })
-        .await;
+    let told = victim.next_kicked().await;
     assert_eq!(told.reason, KickReason::OtherPlatformKick);
     assert_eq!(told.from, Some(DeviceType::Web));
     assert_eq!(told.from_device_id.as_deref(), Some("tab-3"));

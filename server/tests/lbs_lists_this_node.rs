@@ -26,14 +26,6 @@ async fn lbs_lists_this_node() {
     assert_eq!(body["code"], 200, "{body}");
     assert_eq!(body["link"], serde_json::json!([server.ws_url()]));
 
-    let unknown: Value = server
-        .http()
-        .get(server.url("/lbs?k=nope"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unknown = server.get_json("/lbs?k=nope").await;
     assert_eq!(unknown["code"], 403);
 }

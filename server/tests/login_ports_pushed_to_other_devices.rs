@@ -4,14 +4,7 @@
 mod common;
 
 use common::TestServer;
-use nim_protocol::{ClientMessage, CloseCode, LoginPort, LogoutRequest, ServerMessage};
-
-fn ports(msg: &ServerMessage) -> Option<Vec<LoginPort>> {
-    match msg {
-        ServerMessage::LoginPorts(change) => Some(change.ports.clone()),
-        _ => None,
-    }
-}
+use nim_protocol::{ClientMessage, CloseCode, LogoutRequest, ServerMessage};
 
 #[tokio::test]
 async fn second_device_sees_the_first_and_the_first_is_told() {
@@ -29,7 +22,7 @@ async fn second_device_sees_the_first_and_the_first_is_told() {
     assert!(seen.online);
     assert!(seen.time > 0);
 
-    let pushed = first.wait_for(ports).await;
+    let pushed = first.next_ports().await;
     assert_eq!(pushed.len(), 1);
     assert_eq!(pushed[0].device_id, "tab-2");
     assert_eq!(pushed[0].connection_id, second_ok.connection.connection_id);
@@ -42,7 +35,7 @@ async fn logout_answers_closes_1000_and_tells_the_others() {
     server.create_account("alice", "t").await;
     let (mut first, _) = server.login("alice", "t", "tab-1").await;
     let (mut second, _) = server.login("alice", "t", "tab-2").await;
-    first.wait_for(ports).await;
+    first.next_ports().await;
 
     second
         .send(&ClientMessage::Logout(LogoutRequest { id: 7 }))
@@ -53,7 +46,7 @@ async fn logout_answers_closes_1000_and_tells_the_others() {
     }
     assert_eq!(second.expect_close().await, Some(CloseCode::NORMAL.0));
 
-    let gone = first.wait_for(ports).await;
+    let gone = first.next_ports().await;
     assert_eq!(gone.len(), 1);
     assert_eq!(gone[0].device_id, "tab-2");
     assert!(!gone[0].online);
@@ -65,11 +58,11 @@ async fn a_closed_socket_goes_offline_for_the_others() {
     server.create_account("alice", "t").await;
     let (mut first, _) = server.login("alice", "t", "tab-1").await;
     let (second, _) = server.login("alice", "t", "tab-2").await;
-    first.wait_for(ports).await;
+    first.next_ports().await;
 
     drop(second);
 
-    let gone = first.wait_for(ports).await;
+    let gone = first.next_ports().await;
     assert_eq!(
         (gone[0].device_id.as_str(), gone[0].online),
         ("tab-2", false)

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{config, login_request, TestServer};
-use nim_protocol::{ClientMessage, CloseCode, Reconnect, ServerMessage};
+use nim_protocol::{CloseCode, Reconnect};
 use nim_server::Policy;
 
 #[tokio::test]
@@ -19,14 +19,10 @@ async fn login_rate_limit_gets_416() {
     server.login("alice", "t", "tab-1").await;
     server.login("alice", "t", "tab-2").await;
 
-    let mut third = server.connect().await;
-    third
-        .send(&ClientMessage::Login(login_request("alice", "t", "tab-3")))
+    let (mut third, failed) = server
+        .login_refused(login_request("alice", "t", "tab-3"))
         .await;
-    match third.recv().await {
-        ServerMessage::LoginFailed(f) => assert_eq!(f.code, 416),
-        other => panic!("expected 416, got {other:?}"),
-    }
+    assert_eq!(failed.code, 416);
     let close = third.expect_close().await.unwrap();
     assert_eq!(close, CloseCode::login_refused(416).0);
     assert_eq!(CloseCode(close).reconnect(), Reconnect::WithBackoff);

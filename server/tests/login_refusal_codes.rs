@@ -4,18 +4,13 @@
 mod common;
 
 use common::{login_request, TestServer};
-use nim_protocol::{ClientMessage, CloseCode, LoginRequest, ServerMessage};
+use nim_protocol::{CloseCode, LoginRequest};
 
 async fn refused_with(server: &TestServer, request: LoginRequest) -> u16 {
-    let mut client = server.connect().await;
-    client.send(&ClientMessage::Login(request)).await;
-    let code = match client.recv().await {
-        ServerMessage::LoginFailed(failed) => failed.code,
-        other => panic!("expected loginFailed, got {other:?}"),
-    };
+    let (mut client, failed) = server.login_refused(request).await;
     let close = client.expect_close().await;
-    assert_eq!(close, Some(CloseCode::login_refused(code).0));
-    code
+    assert_eq!(close, Some(CloseCode::login_refused(failed.code).0));
+    failed.code
 }
 
 #[tokio::test]

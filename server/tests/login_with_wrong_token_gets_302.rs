@@ -4,26 +4,17 @@
 mod common;
 
 use common::{login_request, TestServer};
-use nim_protocol::{ClientMessage, CloseCode, Reconnect, ServerMessage};
+use nim_protocol::{CloseCode, Reconnect};
 
 #[tokio::test]
 async fn login_with_wrong_token_gets_302() {
     let server = TestServer::start().await;
     server.create_account("alice", "alice-token").await;
 
-    let mut client = server.connect().await;
-    client
-        .send(&ClientMessage::Login(login_request(
-            "alice", "wrong", "tab-1",
-        )))
+    let (mut client, failed) = server
+        .login_refused(login_request("alice", "wrong", "tab-1"))
         .await;
-
-    match client.recv().await {
-        ServerMessage::LoginFailed(failed) => {
-            assert_eq!((failed.id, failed.code), (1, 302));
-        }
-        other => panic!("expected loginFailed, got {other:?}"),
-    }
+    assert_eq!((failed.id, failed.code), (1, 302));
     let code = client.expect_close().await.expect("a close code");
     assert_eq!(code, CloseCode::login_refused(302).0);
     assert_eq!(CloseCode(code).reconnect(), Reconnect::Never);

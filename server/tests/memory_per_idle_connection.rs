@@ -7,10 +7,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{login_request, temp_data};
-use futures_util::{SinkExt, StreamExt};
-use nim_protocol::{ClientMessage, ServerMessage};
-use tokio_tungstenite::tungstenite::Message;
+use common::{dev_token_at, login_at, login_request, temp_data, Client};
 
 const BUDGET_BYTES: u64 = 16 * 1024;
 
@@ -21,35 +18,13 @@ fn resident_bytes(pid: u32) -> u64 {
     kib * 1024
 }
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn log_in(http: &reqwest::Client, addr: &str, account: &str) -> Socket {
-    let reply: serde_json::Value = http
-        .post(format!("http://{addr}/dev/token"))
-        .form(&[("appKey", "k"), ("accid", account)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+/// Gets a development token for `account` and logs a device in with it.
+async fn log_in(http: &reqwest::Client, addr: &str, account: &str) -> Client {
+    let reply = dev_token_at(http, addr, "k", account).await;
     let token = reply["info"]["token"].as_str().unwrap();
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
-        .await
-        .unwrap();
     let mut request = login_request(account, token, "tab");
     request.app_key = "k".into();
-    let text = serde_json::to_string(&ClientMessage::Login(request)).unwrap();
-    ws.send(Message::text(text)).await.unwrap();
-    match ws.next().await {
-        Some(Ok(Message::Text(text))) => {
-            let reply: ServerMessage = serde_json::from_str(text.as_str()).unwrap();
-            assert!(matches!(reply, ServerMessage::LoginOk(_)), "{reply:?}");
-        }
-        other => panic!("unexpected {other:?}"),
-    }
-    ws
+    login_at(&format!("ws://{addr}/ws"), request).await.0
 }
 
 #[cfg(target_os = "linux")]

@@ -7,11 +7,11 @@
 mod binary;
 mod common;
 
-use common::{login_request, now_secs, temp_data};
-use futures_util::{SinkExt, StreamExt};
+use common::{
+    dev_token_at, json_reply, login_reply_at, login_request, now_secs, temp_data, Client,
+};
 use nim_protocol::{ClientMessage, KickRequest, ServerMessage};
 use serde_json::Value;
-use tokio_tungstenite::tungstenite::Message;
 
 const SECRET: &str = "app-secret-9f3c1d";
 
@@ -28,56 +28,27 @@ impl Session {
         let time = now_secs().to_string();
         let sum = nim_server::api::checksum(SECRET, &nonce, &time);
         self.secrets.push(sum.clone());
-        let reply: Value = self
-            .http
-            .post(format!("http://{}/nimserver/user/{action}", self.addr))
-            .header("AppKey", "k1")
-            .header("Nonce", nonce)
-            .header("CurTime", time)
-            .header("CheckSum", sum)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let reply = json_reply(
+            self.http
+                .post(format!("http://{}/nimserver/user/{action}", self.addr))
+                .header("AppKey", "k1")
+                .header("Nonce", nonce)
+                .header("CurTime", time)
+                .header("CheckSum", sum)
+                .form(form),
+        )
+        .await;
         if let Some(token) = reply["info"]["token"].as_str() {
             self.secrets.push(token.to_owned());
         }
         reply
     }
 
-    async fn login(&self, account: &str, token: &str, device: &str) -> (WsClient, ServerMessage) {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr))
-            .await
-            .unwrap();
+    async fn login(&self, account: &str, token: &str, device: &str) -> (Client, ServerMessage) {
         let mut request = login_request(account, token, device);
         request.app_key = "k1".into();
         request.login_ext = format!("ext-{token}");
-        send(&mut ws, &ClientMessage::Login(request)).await;
-        let reply = recv(&mut ws).await;
-        (ws, reply)
-    }
-}
-
-type WsClient =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn send(ws: &mut WsClient, msg: &ClientMessage) {
-    let text = serde_json::to_string(msg).unwrap();
-    ws.send(Message::text(text)).await.unwrap();
-}
-
-async fn recv(ws: &mut WsClient) -> ServerMessage {
-    loop {
-        match tokio::time::timeout(common::WAIT, ws.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) => {
-                return serde_json::from_str(text.as_str()).unwrap()
-            }
-            Ok(Some(Ok(_))) => continue,
-            other => panic!("expected a message, got {other:?}"),
-        }
+        login_reply_at(&format!("ws://{}/ws", self.addr), request).await
     }
 }
 
@@ -115,16 +86,7 @@ async fn no_secret_or_token_in_any_log_line() {
     );
     let bob = s.api("create.action", &[("accid", "bob")]).await;
     let bob_token = bob["info"]["token"].as_str().unwrap().to_owned();
-    let dev: Value = s
-        .http
-        .post(format!("http://{}/dev/token", s.addr))
-        .form(&[("appKey", "k1"), ("accid", "carol")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let dev = dev_token_at(&s.http, &s.addr, "k1", "carol").await;
     let carol_token = dev["info"]["token"].as_str().unwrap().to_owned();
     s.secrets.push(carol_token.clone());
 
@@ -143,16 +105,14 @@ async fn no_secret_or_token_in_any_log_line() {
     let (mut bob1, ok) = s.login("bob", &bob_token, "b-1").await;
     assert!(matches!(ok, ServerMessage::LoginOk(_)), "{ok:?}");
 
-    send(
-        &mut alice2,
-        &ClientMessage::Kick(KickRequest {
+    alice2
+        .send(&ClientMessage::Kick(KickRequest {
             id: 2,
             device_ids: vec!["a-1".into()],
             custom: "bye".into(),
-        }),
-    )
-    .await;
-    let _ = recv(&mut alice1).await;
+        }))
+        .await;
+    let _ = alice1.recv().await;
     let updated = "updated-token-c0ffee";
     s.secrets.push(updated.into());
     assert_eq!(
@@ -169,7 +129,7 @@ async fn no_secret_or_token_in_any_log_line() {
             .await["code"],
         200
     );
-    let _ = recv(&mut bob1).await;
+    let _ = bob1.recv().await;
     let (_, ok) = s.login("alice", updated, "a-4").await;
     assert!(matches!(ok, ServerMessage::LoginOk(_)), "{ok:?}");
     running.terminate();

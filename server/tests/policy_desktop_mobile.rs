@@ -50,12 +50,7 @@ async fn a_second_desktop_kicks_the_first_and_spares_the_phone() {
     }
     assert_eq!(web.expect_close().await, Some(CloseCode::KICKED.0));
 
-    let change = phone
-        .wait_for(|m| match m {
-            ServerMessage::LoginPorts(change) => Some(change.ports.clone()),
-            _ => None,
-        })
-        .await;
+    let change = phone.next_ports().await;
     let states: Vec<(&str, bool)> = change
         .iter()
         .map(|p| (p.device_id.as_str(), p.online))

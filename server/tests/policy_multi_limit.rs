@@ -4,7 +4,7 @@
 mod common;
 
 use common::{config, TestServer};
-use nim_protocol::{CloseCode, KickReason, ServerMessage};
+use nim_protocol::{CloseCode, KickReason};
 use nim_server::Policy;
 
 #[tokio::test]
@@ -28,12 +28,7 @@ async fn the_login_beyond_the_limit_kicks_the_oldest() {
 
     let others: Vec<&str> = ok.ports.iter().map(|p| p.device_id.as_str()).collect();
     assert_eq!(others, vec!["tab-2"]);
-    let kicked = oldest
-        .wait_for(|m| match m {
-            ServerMessage::Kicked(k) => Some(k.clone()),
-            _ => None,
-        })
-        .await;
+    let kicked = oldest.next_kicked().await;
     assert_eq!(kicked.reason, KickReason::SamePlatformKick);
     assert_eq!(oldest.expect_close().await, Some(CloseCode::KICKED.0));
 }

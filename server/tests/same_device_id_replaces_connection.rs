@@ -26,12 +26,7 @@ async fn same_device_id_replaces_connection() {
     assert_eq!(close, CloseCode::REPLACED.0);
     assert_eq!(CloseCode(close).reconnect(), Reconnect::Never);
 
-    let change = watcher
-        .wait_for(|m| match m {
-            ServerMessage::LoginPorts(change) => Some(change.ports.clone()),
-            _ => None,
-        })
-        .await;
+    let change = watcher.next_ports().await;
     let states: Vec<(&str, bool, &str)> = change
         .iter()
         .map(|p| (p.device_id.as_str(), p.online, p.connection_id.as_str()))

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{now_secs, TestServer, SECRET};
+use common::{json_reply, now_secs, TestServer, SECRET};
 
 #[tokio::test]
 async fn create_returns_the_given_token() {
@@ -69,38 +69,28 @@ async fn bad_checksum_is_403() {
 async fn unknown_app_key_is_403() {
     let server = TestServer::start().await;
     let cur_time = now_secs().to_string();
-    let reply: serde_json::Value = server
-        .http()
-        .post(server.url("/nimserver/user/create.action"))
-        .header("AppKey", "no-such-app")
-        .header("Nonce", "n-1")
-        .header("CurTime", &cur_time)
-        .header(
-            "CheckSum",
-            nim_server::api::checksum(SECRET, "n-1", &cur_time),
-        )
-        .form(&[("accid", "alice")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = json_reply(
+        server
+            .http()
+            .post(server.url("/nimserver/user/create.action"))
+            .header("AppKey", "no-such-app")
+            .header("Nonce", "n-1")
+            .header("CurTime", &cur_time)
+            .header(
+                "CheckSum",
+                nim_server::api::checksum(SECRET, "n-1", &cur_time),
+            )
+            .form(&[("accid", "alice")]),
+    )
+    .await;
     assert_eq!(reply["code"], 403);
 }
 
 #[tokio::test]
 async fn missing_headers_are_414() {
     let server = TestServer::start().await;
-    let reply: serde_json::Value = server
-        .http()
-        .post(server.url("/nimserver/user/create.action"))
-        .form(&[("accid", "alice")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = server
+        .post_form("/nimserver/user/create.action", &[("accid", "alice")])
+        .await;
     assert_eq!(reply["code"], 414);
 }

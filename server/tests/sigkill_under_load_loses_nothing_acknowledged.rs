@@ -86,6 +86,21 @@ async fn login(addr: &str, request: LoginRequest) -> (Ws, ServerMessage) {
     }
 }
 
+/// Logs in the four devices of each of the ten `live` accounts; `auto` for the
+/// re-logins after the restart.
+async fn log_in_live_devices(addr: &str, auto: bool) -> Vec<Ws> {
+    let mut devices = Vec::new();
+    for a in 0..10 {
+        for d in 0..4 {
+            let device = format!("l{a}-{d}");
+            let (ws, reply) = login(addr, request(&format!("live{a}"), "t", &device, auto)).await;
+            assert!(matches!(reply, ServerMessage::LoginOk(_)), "{reply:?}");
+            devices.push(ws);
+        }
+    }
+    devices
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_under_load_loses_nothing_acknowledged() {
     let data = temp_data();
@@ -100,18 +115,7 @@ async fn sigkill_under_load_loses_nothing_acknowledged() {
     for a in 0..10 {
         assert!(create(&http, &running.addr, &format!("live{a}"), "t").await);
     }
-    let mut devices = Vec::new();
-    for a in 0..10 {
-        for d in 0..4 {
-            let (ws, reply) = login(
-                &running.addr,
-                request(&format!("live{a}"), "t", &format!("l{a}-{d}"), false),
-            )
-            .await;
-            assert!(matches!(reply, ServerMessage::LoginOk(_)), "{reply:?}");
-            devices.push(ws);
-        }
-    }
+    let devices = log_in_live_devices(&running.addr, false).await;
     let pinging: Vec<_> = devices
         .into_iter()
         .map(|mut ws| {
@@ -164,18 +168,7 @@ async fn sigkill_under_load_loses_nothing_acknowledged() {
         );
     }
     // Every device comes back by itself (an automatic re-login), once.
-    let mut back = Vec::new();
-    for a in 0..10 {
-        for d in 0..4 {
-            let (ws, reply) = login(
-                &running.addr,
-                request(&format!("live{a}"), "t", &format!("l{a}-{d}"), true),
-            )
-            .await;
-            assert!(matches!(reply, ServerMessage::LoginOk(_)), "{reply:?}");
-            back.push(ws);
-        }
-    }
+    let _back = log_in_live_devices(&running.addr, true).await;
     for a in 0..10 {
         let (_probe, reply) = login(
             &running.addr,

@@ -14,7 +14,7 @@ use nim_protocol::{
 use serde::{Deserialize, Serialize};
 
 use crate::config::Policy;
-use crate::sessions::{displaced, encode};
+use crate::sessions::{displaced, encode, kicked_by, offline, server_kick};
 
 /// One live device as stored in the account's Redis hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,13 +111,6 @@ pub struct Arrival {
     pub auto: bool,
     /// The account's device limit whatever the policy.
     pub max_per_account: usize,
-}
-
-fn offline(port: &LoginPort) -> LoginPort {
-    LoginPort {
-        online: false,
-        ..port.clone()
-    }
 }
 
 /// Collects deliveries per node while a plan is built.
@@ -222,12 +215,7 @@ pub fn admit(snapshot: &Snapshot, new: &Arrival) -> Result<(Plan, Vec<LoginPort>
     for &i in &kicked {
         out.kicked(
             &live[i],
-            Kicked {
-                reason: KickReason::SamePlatformKick,
-                from: Some(new.port.device_type),
-                from_device_id: Some(new.port.device_id.clone()),
-                custom: String::new(),
-            },
+            kicked_by(KickReason::SamePlatformKick, &new.port, ""),
         );
         change.push(offline(&live[i].port));
     }
@@ -300,12 +288,7 @@ pub fn kick(
     for device in &gone {
         out.kicked(
             device,
-            Kicked {
-                reason: KickReason::OtherPlatformKick,
-                from: Some(from.port.device_type),
-                from_device_id: Some(from.port.device_id.clone()),
-                custom: custom.to_owned(),
-            },
+            kicked_by(KickReason::OtherPlatformKick, &from.port, custom),
         );
     }
     out.push(&staying, gone.iter().map(|d| offline(&d.port)).collect());
@@ -322,15 +305,7 @@ pub fn kick_all(snapshot: &Snapshot) -> Option<Plan> {
     let gone: Vec<&DeviceRecord> = snapshot.devices.iter().collect();
     let mut out = Outgoing::default();
     for device in &gone {
-        out.kicked(
-            device,
-            Kicked {
-                reason: KickReason::ServerKick,
-                from: None,
-                from_device_id: None,
-                custom: String::new(),
-            },
-        );
+        out.kicked(device, server_kick());
     }
     Some(out.into_plan(removal(&gone, &[])))
 }

@@ -53,6 +53,18 @@ pub enum Created {
     AlreadyExists,
 }
 
+impl Created {
+    /// What an insert that adds nothing on a duplicate id found: `Created` when it
+    /// added the row.
+    pub fn from_inserted(inserted: bool) -> Created {
+        if inserted {
+            Created::Created
+        } else {
+            Created::AlreadyExists
+        }
+    }
+}
+
 /// A token as stored: a random salt and SHA-256 of salt plus token.
 #[derive(Debug, Clone)]
 pub struct HashedToken {

@@ -163,17 +163,18 @@ impl PostgresStore {
         }
     }
 
-    /// Runs one prepared statement and returns the number of rows it changed.
-    async fn execute(
+    /// Runs one prepared statement; whether it changed exactly one row.
+    async fn execute_one(
         &self,
         statement: fn(&Statements) -> &Statement,
         params: &[&(dyn ToSql + Sync)],
-    ) -> Result<u64, Error> {
+    ) -> Result<bool, Error> {
         let connection = self.connection().await?;
-        Ok(connection
+        let rows = connection
             .client
             .execute(statement(&connection.statements), params)
-            .await?)
+            .await?;
+        Ok(rows == 1)
     }
 
     /// Runs one prepared statement that returns at most one row.
@@ -199,17 +200,13 @@ impl AccountStore for PostgresStore {
         token: HashedToken,
     ) -> BoxFuture<'a, Result<Created, Error>> {
         async move {
-            let rows = self
-                .execute(
+            let inserted = self
+                .execute_one(
                     |s| &s.create,
                     &[&app, &accid, &name, &&token.salt[..], &token.hash],
                 )
                 .await?;
-            Ok(if rows == 1 {
-                Created::Created
-            } else {
-                Created::AlreadyExists
-            })
+            Ok(Created::from_inserted(inserted))
         }
         .boxed()
     }
@@ -221,13 +218,11 @@ impl AccountStore for PostgresStore {
         token: HashedToken,
     ) -> BoxFuture<'a, Result<bool, Error>> {
         async move {
-            let rows = self
-                .execute(
-                    |s| &s.set_token,
-                    &[&app, &accid, &&token.salt[..], &token.hash],
-                )
-                .await?;
-            Ok(rows == 1)
+            self.execute_one(
+                |s| &s.set_token,
+                &[&app, &accid, &&token.salt[..], &token.hash],
+            )
+            .await
         }
         .boxed()
     }
@@ -239,10 +234,8 @@ impl AccountStore for PostgresStore {
         blocked: bool,
     ) -> BoxFuture<'a, Result<bool, Error>> {
         async move {
-            let rows = self
-                .execute(|s| &s.set_blocked, &[&app, &accid, &blocked])
-                .await?;
-            Ok(rows == 1)
+            self.execute_one(|s| &s.set_blocked, &[&app, &accid, &blocked])
+                .await
         }
         .boxed()
     }
@@ -291,10 +284,8 @@ impl AccountStore for PostgresStore {
     ) -> BoxFuture<'a, Result<bool, Error>> {
         async move {
             let forget_before = now_secs - NONCE_MEMORY_SECS;
-            let rows = self
-                .execute(|s| &s.use_nonce, &[&app, &nonce, &now_secs, &forget_before])
-                .await?;
-            Ok(rows == 1)
+            self.execute_one(|s| &s.use_nonce, &[&app, &nonce, &now_secs, &forget_before])
+                .await
         }
         .boxed()
     }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Params};
 
 use super::{judge_login, AccountStore, Created, HashedToken, LoginCheck, NONCE_MEMORY_SECS};
 use crate::Error;
@@ -75,6 +75,12 @@ impl SqliteStore {
     }
 }
 
+/// Runs one statement (from the connection's statement cache); whether it changed exactly
+/// one row.
+fn execute_one(db: &Connection, sql: &str, params: impl Params) -> rusqlite::Result<bool> {
+    Ok(db.prepare_cached(sql)?.execute(params)? == 1)
+}
+
 impl AccountStore for SqliteStore {
     fn create<'a>(
         &'a self,
@@ -85,17 +91,13 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<Created, Error>> {
         let (app, accid, name) = (app.to_owned(), accid.to_owned(), name.to_owned());
         self.with_db(move |db| {
-            let rows = db
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO accounts (app_key, accid, name, token_salt, token_hash)
+            let inserted = execute_one(
+                db,
+                "INSERT OR IGNORE INTO accounts (app_key, accid, name, token_salt, token_hash)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![app, accid, name, &token.salt[..], token.hash])?;
-            Ok(if rows == 1 {
-                Created::Created
-            } else {
-                Created::AlreadyExists
-            })
+                params![app, accid, name, &token.salt[..], token.hash],
+            )?;
+            Ok(Created::from_inserted(inserted))
         })
     }
 
@@ -107,13 +109,12 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<bool, Error>> {
         let (app, accid) = (app.to_owned(), accid.to_owned());
         self.with_db(move |db| {
-            let rows = db
-                .prepare_cached(
-                    "UPDATE accounts SET token_salt = ?3, token_hash = ?4
-                     WHERE app_key = ?1 AND accid = ?2",
-                )?
-                .execute(params![app, accid, &token.salt[..], token.hash])?;
-            Ok(rows == 1)
+            execute_one(
+                db,
+                "UPDATE accounts SET token_salt = ?3, token_hash = ?4
+                 WHERE app_key = ?1 AND accid = ?2",
+                params![app, accid, &token.salt[..], token.hash],
+            )
         })
     }
 
@@ -125,12 +126,11 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<bool, Error>> {
         let (app, accid) = (app.to_owned(), accid.to_owned());
         self.with_db(move |db| {
-            let rows = db
-                .prepare_cached(
-                    "UPDATE accounts SET blocked = ?3 WHERE app_key = ?1 AND accid = ?2",
-                )?
-                .execute(params![app, accid, blocked])?;
-            Ok(rows == 1)
+            execute_one(
+                db,
+                "UPDATE accounts SET blocked = ?3 WHERE app_key = ?1 AND accid = ?2",
+                params![app, accid, blocked],
+            )
         })
     }
 
@@ -177,15 +177,12 @@ impl AccountStore for SqliteStore {
             match row {
                 None | Some((true, _)) => Ok(false),
                 Some((false, last)) if last == device => Ok(true),
-                Some((false, _)) => {
-                    let rows = db
-                        .prepare_cached(
-                            "UPDATE accounts SET last_login_device_id = ?3
-                             WHERE app_key = ?1 AND accid = ?2 AND blocked = 0",
-                        )?
-                        .execute(params![app, accid, device])?;
-                    Ok(rows == 1)
-                }
+                Some((false, _)) => execute_one(
+                    db,
+                    "UPDATE accounts SET last_login_device_id = ?3
+                     WHERE app_key = ?1 AND accid = ?2 AND blocked = 0",
+                    params![app, accid, device],
+                ),
             }
         })
     }
@@ -200,12 +197,11 @@ impl AccountStore for SqliteStore {
         self.with_db(move |db| {
             db.prepare_cached("DELETE FROM nonces WHERE seen_at < ?1")?
                 .execute(params![now_secs - NONCE_MEMORY_SECS])?;
-            let rows = db
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO nonces (app_key, nonce, seen_at) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![app, nonce, now_secs])?;
-            Ok(rows == 1)
+            execute_one(
+                db,
+                "INSERT OR IGNORE INTO nonces (app_key, nonce, seen_at) VALUES (?1, ?2, ?3)",
+                params![app, nonce, now_secs],
+            )
         })
     }
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use nim_server::{Config, Policy, ScaleOut};
 use rand::Rng;
 
-use crate::common::{self, APP, SECRET};
+use crate::common::{self, TestServer, APP, SECRET};
 
 /// Node lease in these tests: a dead node is swept within this plus [`SWEEP`].
 pub const LEASE: Duration = Duration::from_millis(1000);
@@ -67,6 +67,19 @@ pub fn node_config(backends: &Backends, policy: Policy) -> Config {
         sweep_interval: SWEEP,
     };
     config
+}
+
+/// A node in this process: the test app under `policy`, sharing `backends`.
+pub async fn start_node(backends: &Backends, policy: Policy) -> TestServer {
+    TestServer::start_with(node_config(backends, policy)).await
+}
+
+/// Two nodes in this process sharing `backends`, the test app under `policy` on both.
+pub async fn two_nodes(backends: &Backends, policy: Policy) -> (TestServer, TestServer) {
+    (
+        start_node(backends, policy).await,
+        start_node(backends, policy).await,
+    )
 }
 
 /// A node running as its own process (the real binary), so it can be killed.

@@ -11,7 +11,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::{SinkExt, StreamExt};
 use nim_protocol::{
-    ClientMessage, DeviceType, LoginOk, LoginRequest, ServerMessage, PROTOCOL_VERSION,
+    ClientMessage, DeviceType, Kicked, LoginFailed, LoginOk, LoginPort, LoginRequest,
+    ServerMessage, PROTOCOL_VERSION,
 };
 use nim_server::{App, Config, Policy};
 use rand::Rng;
@@ -125,19 +126,31 @@ impl TestServer {
     ) -> Value {
         let cur_time = cur_time.to_string();
         let sum = nim_server::api::checksum(secret, nonce, &cur_time);
-        self.http
-            .post(self.url(&format!("/nimserver/user/{action}")))
-            .header("AppKey", APP)
-            .header("Nonce", nonce)
-            .header("CurTime", &cur_time)
-            .header("CheckSum", sum)
-            .form(form)
-            .send()
-            .await
-            .expect("server API request")
-            .json()
-            .await
-            .expect("server API reply is JSON")
+        json_reply(
+            self.http
+                .post(self.url(&format!("/nimserver/user/{action}")))
+                .header("AppKey", APP)
+                .header("Nonce", nonce)
+                .header("CurTime", &cur_time)
+                .header("CheckSum", sum)
+                .form(form),
+        )
+        .await
+    }
+
+    /// `GET path` and its JSON reply.
+    pub async fn get_json(&self, path: &str) -> Value {
+        json_reply(self.http.get(self.url(path))).await
+    }
+
+    /// `POST path` with this form and its JSON reply.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        json_reply(self.http.post(self.url(path)).form(form)).await
+    }
+
+    /// `GET /lbs` for the test app: the WebSocket addresses of the live nodes.
+    pub async fn lbs(&self) -> Value {
+        self.get_json(&format!("/lbs?k={APP}")).await
     }
 
     /// Creates an account with this token through the server API.
@@ -150,10 +163,7 @@ impl TestServer {
 
     /// Connects a WebSocket client.
     pub async fn connect(&self) -> Client {
-        let (ws, _) = tokio_tungstenite::connect_async(self.ws_url())
-            .await
-            .expect("WebSocket connect");
-        Client { ws }
+        connect_to(&self.ws_url()).await
     }
 
     /// Connects and logs in as a Web device; panics unless the login succeeds.
@@ -164,13 +174,37 @@ impl TestServer {
 
     /// Connects and sends this login; panics unless it succeeds.
     pub async fn login_as(&self, request: LoginRequest) -> (Client, LoginOk) {
-        let mut client = self.connect().await;
-        client.send(&ClientMessage::Login(request)).await;
-        match client.recv().await {
-            ServerMessage::LoginOk(ok) => (client, ok),
-            other => panic!("expected loginOk, got {other:?}"),
+        login_at(&self.ws_url(), request).await
+    }
+
+    /// Connects and sends this login; panics unless it is refused.
+    pub async fn login_refused(&self, request: LoginRequest) -> (Client, LoginFailed) {
+        match login_reply_at(&self.ws_url(), request).await {
+            (client, ServerMessage::LoginFailed(failed)) => (client, failed),
+            (_, other) => panic!("expected loginFailed, got {other:?}"),
         }
     }
+}
+
+/// Sends a request and decodes its JSON reply.
+pub async fn json_reply(request: reqwest::RequestBuilder) -> Value {
+    request
+        .send()
+        .await
+        .expect("HTTP request")
+        .json()
+        .await
+        .expect("the reply is JSON")
+}
+
+/// `POST /dev/token` on the server at `addr` (`HOST:PORT`, a server in another
+/// process, say) for `accid` of `app_key`, and its JSON reply.
+pub async fn dev_token_at(http: &reqwest::Client, addr: &str, app_key: &str, accid: &str) -> Value {
+    json_reply(
+        http.post(format!("http://{addr}/dev/token"))
+            .form(&[("appKey", app_key), ("accid", accid)]),
+    )
+    .await
 }
 
 /// Connects a WebSocket client to `url` (a server in another process, say).
@@ -183,12 +217,18 @@ pub async fn connect_to(url: &str) -> Client {
 
 /// Connects to `url` and sends this login; panics unless it succeeds.
 pub async fn login_at(url: &str, request: LoginRequest) -> (Client, LoginOk) {
+    match login_reply_at(url, request).await {
+        (client, ServerMessage::LoginOk(ok)) => (client, ok),
+        (_, other) => panic!("expected loginOk, got {other:?}"),
+    }
+}
+
+/// Connects to `url`, sends this login and returns the reply, whatever it is.
+pub async fn login_reply_at(url: &str, request: LoginRequest) -> (Client, ServerMessage) {
     let mut client = connect_to(url).await;
     client.send(&ClientMessage::Login(request)).await;
-    match client.recv().await {
-        ServerMessage::LoginOk(ok) => (client, ok),
-        other => panic!("expected loginOk, got {other:?}"),
-    }
+    let reply = client.recv().await;
+    (client, reply)
 }
 
 impl Drop for TestServer {
@@ -307,6 +347,24 @@ impl Client {
                 return found;
             }
         }
+    }
+
+    /// The devices in the next `loginPorts` push, skipping other messages.
+    pub async fn next_ports(&mut self) -> Vec<LoginPort> {
+        self.wait_for(|m| match m {
+            ServerMessage::LoginPorts(change) => Some(change.ports.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// The next `kicked` notice, skipping other messages.
+    pub async fn next_kicked(&mut self) -> Kicked {
+        self.wait_for(|m| match m {
+            ServerMessage::Kicked(kicked) => Some(kicked.clone()),
+            _ => None,
+        })
+        .await
     }
 
     /// The close code that ends the connection, skipping messages before it.
