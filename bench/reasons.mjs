@@ -21,6 +21,17 @@ export const REASONS = {
     + '`record_login` write (synchronous=FULL), each on a blocking thread through the '
     + 'store\'s one connection, plus the registry update. Not profiled further in this '
     + 'session.',
+  clusterLogout: 'The extra round trip is a second read of the account after the device is already '
+    + 'gone. `server/src/ws.rs` answers `logout` by calling `Registry::remove` (in '
+    + '`server/src/cluster/mod.rs`, `Cluster::remove` → `Node::update`: one read, the '
+    + '`MULTI`/`GET`/`HGETALL`/`EXEC` pipeline of `Node::snapshot`, and one commit, the `EVALSHA` '
+    + 'of `scripts::commit`) and ends the connection, but leaves `Connection::session` set; when '
+    + 'the connection task then finishes, it calls `remove` again for the same connection, and '
+    + '`Node::update` reads the account once more before `plan::remove` finds nothing to remove '
+    + '(so no commit follows). That is the logout\'s third `MULTI`…`EXEC` in the table. A close '
+    + 'without `logout` (the logins-per-second loop) calls `remove` once: 2 round trips. Clearing '
+    + 'the session once the logout has removed it would bring a logout to the designed 2; the '
+    + 'benchmark does not change server code.',
 };
 
 export const NOTES = {
@@ -40,4 +51,28 @@ export const NOTES = {
     + 'reached while the server was down: sessions that spent several refused attempts '
     + 'reach the 16 s cap, so the last ones come back up to 16 s after the restart, by '
     + 'design of capped full jitter.',
+  cluster: 'This machine has 2 cores. Both nodes of (c), PostgreSQL, Redis and the load generator '
+    + 'all share them, so a second node adds no CPU and shows no scale-out gain here: (c) against (b) '
+    + 'measures what crossing nodes costs, not what a second machine would add. Capacity grows '
+    + 'with nodes only when each node (and PostgreSQL and Redis) has cores of its own.',
+  clusterRate: 'Read the CPU table for where the logins per second go: with the logins loop '
+    + 'saturating the machine, the rate is about the machine\'s cores divided by the CPU time one '
+    + 'login costs everywhere (the "all" column). On (b) and (c) each login also costs a '
+    + 'PostgreSQL backend (the token check and the `lastLoginDeviceId` write, 2 statements), Redis '
+    + '(the commit script and the reads) and more work in `nim-server` (the Redis and PostgreSQL '
+    + 'clients, encoding the plan), all on the same 2 cores, which is why (b) does a fraction of '
+    + '(a)\'s logins per second; a second node on the same cores splits the work, it does not add '
+    + 'cores. The "rest of the machine" column also holds other engineers\' builds on this shared '
+    + 'machine; compare it with the load average above.',
+  clusterScriptLoad: 'The `SCRIPT LOAD` in the background row happens once per script in the '
+    + 'life of a Redis, not per second: the redis crate calls a script by `EVALSHA` and, when '
+    + 'Redis answers NOSCRIPT, loads it and calls again. The node\'s first sweep (1 s after it '
+    + 'started) fell in the idle window and was the first call of the sweep script on this Redis, '
+    + 'so the window holds one failed `EVALSHA`, one `SCRIPT LOAD` and the retry.',
+  clusterLatency: 'The loopback round trip itself is a small part of the added time. The rest of '
+    + 'what SQLite + Redis adds over (a) is work around each round trip that this benchmark did not '
+    + 'break down further: the node\'s Redis client (a multiplexed connection with its own task), '
+    + 'Redis running the commit script (`TIME`, `ZSCORE`, `HSET`, `SADD`, `HLEN`, `SET` inside one '
+    + '`EVALSHA`), and encoding and decoding the plan and device records as JSON. What (b) adds '
+    + 'beyond SQLite + Redis is PostgreSQL\'s two statements instead of SQLite\'s.',
 };

@@ -28,6 +28,7 @@ const rate = read('rate.json');
 const fanout = read('fanout.json');
 const kick = read('kick.json');
 const storm = read('storm.json');
+const cluster = read('cluster.json');
 
 const lines = [];
 const out = (s = '') => lines.push(s);
@@ -197,6 +198,123 @@ if (storm) {
   out(`No duplicate or ghost devices afterwards: ${verdict(clean)}.` + (clean ? '' : reason('ghosts')));
   out();
   out(`> ${NOTES.storm}`);
+  out();
+}
+if (cluster) {
+  const c = cluster;
+  const lg = c.logins;
+  const loadavg = (name) => text(name).split(' ').slice(0, 3).join(' / ');
+  const pg = sh('sh', ['-c', 'ls /usr/lib/postgresql | sort -V | tail -n 1']);
+  const redisVersion = sh('redis-server', ['--version']).match(/v=(\S+)/)?.[1] ?? '?';
+  const fixed = (v, d = 2) => (v == null ? '–' : v.toFixed(d));
+  out('## 5. Scale-out: one node versus two');
+  out();
+  out('`nim-load cluster` (`bench/src/cluster.rs`): release nodes, each with its own folder, on');
+  out(`PostgreSQL ${pg} and Redis ${redisVersion} that \`scripts/services.sh\` starts on loopback for the phase`);
+  out('(PostgreSQL with `fsync=off`; a fresh database for the run, dropped after it; a Redis key');
+  out('prefix per configuration; the default node lease of 10 s and sweep of 1 s):');
+  out();
+  out('- **(a) one node, embedded**: accounts in SQLite, live devices in memory (section 3\'s server);');
+  out('- **(b) one node on PostgreSQL and Redis**;');
+  out('- **(c) two nodes on PostgreSQL and Redis**, sharing both.');
+  out();
+  out(`Load average (1/5/15 min) at the phase's start: ${loadavg('loadavg-cluster-start')}, at its end: ${loadavg('loadavg-cluster-end')}.`);
+  out();
+  out(`> ${NOTES.cluster}`);
+  out();
+  out('### Logins per second');
+  out();
+  out(`${c.concurrency} workers, section 3's loop (connect, \`login\`, \`loginOk\`, close); in (c) worker *w*`);
+  out('logs in on node *w* mod 2, so each node gets half of them.');
+  out();
+  out('| configuration | done | failed | per second | vs (a) | vs (b) | latency p50 | latency p99 |');
+  out('|---|---|---|---|---|---|---|---|');
+  const configs = [['(a) one node, embedded', lg.embedded], ['(b) one node, PostgreSQL + Redis', lg.one_node], ['(c) two nodes, PostgreSQL + Redis', lg.two_nodes]];
+  for (const [label, l] of configs) {
+    const r = l.rate;
+    out(`| ${label} | ${r.completed} | ${r.failed} | ${r.per_second.toFixed(0)} | ${x(r.per_second / lg.embedded.rate.per_second)} | ${l === lg.embedded ? '–' : x(r.per_second / lg.one_node.rate.per_second)} | ${ms(r.latency_ms?.p50)} | ${ms(r.latency_ms?.p99)} |`);
+  }
+  out();
+  out('Whose CPU time a login used during the loop, µs per login (`/proc/PID/stat` of each process');
+  out('before and after the loop; "rest of the machine" is the machine\'s busy time from `/proc/stat`');
+  out('minus those processes: kernel work not charged to them, PostgreSQL\'s background processes,');
+  out('and anything else running on the machine meanwhile):');
+  out();
+  out('| configuration | nim-server | PostgreSQL backends | Redis | nim-load | rest of the machine | all |');
+  out('|---|---|---|---|---|---|---|');
+  for (const [label, l] of configs) {
+    const u = l.cpu_us_per_login;
+    const all = u.nim_server + u.postgres + u.redis + u.generator + u.rest_of_machine;
+    out(`| ${label} | ${u.nim_server.toFixed(0)} | ${u.postgres.toFixed(0)} | ${u.redis.toFixed(0)} | ${u.generator.toFixed(0)} | ${u.rest_of_machine.toFixed(0)} | ${all.toFixed(0)} |`);
+  }
+  out();
+  out(`> ${NOTES.clusterRate}`);
+  out();
+  out('### Fan-out');
+  out();
+  out(`Section 3's rounds: an account with ${c.fanout.embedded.devices} devices; one logs in (from its \`login\` frame) or out (from`);
+  out('its `logout` frame) until all the others have the `loginPorts` push. The mover logs in on the');
+  out('first node; in (c) the watchers alternate between the nodes, so each round waits for pushes');
+  out('that crossed nodes. On Redis every push, to a device on the same node too, goes through that');
+  out('node\'s inbox stream (`XADD` in the commit script, the node\'s `XREAD` loop).');
+  out();
+  out('| configuration | rounds | login p50 | login p99 | logout p50 | logout p99 | lost rounds |');
+  out('|---|---|---|---|---|---|---|');
+  for (const [label, f] of [['(a) one node, embedded', c.fanout.embedded], ['(b) one node, PostgreSQL + Redis', c.fanout.one_node], ['(c) two nodes, PostgreSQL + Redis', c.fanout.two_nodes]]) {
+    out(`| ${label} | ${f.login_ms?.count ?? 0} | ${ms(f.login_ms?.p50)} | ${ms(f.login_ms?.p99)} | ${ms(f.logout_ms?.p50)} | ${ms(f.logout_ms?.p99)} | ${f.lost_rounds} |`);
+  }
+  out();
+  out('### What Redis costs per login');
+  out();
+  const once = c.one_at_a_time;
+  out(`${once.count} logins one at a time (connect to \`loginOk\`, each device staying), then ${once.count} logouts`);
+  out('one at a time (`logout` frame to the server\'s close), one device per account so nothing is');
+  out('pushed. The extra row, one node on SQLite with Redis, separates Redis\'s share from PostgreSQL\'s.');
+  out();
+  out('| configuration | login p50 | login p99 | logout p50 | logout p99 |');
+  out('|---|---|---|---|---|');
+  for (const [label, l] of [['(a) one node, embedded', once.embedded], ['one node, SQLite + Redis', once.sqlite_redis], ['(b) one node, PostgreSQL + Redis', once.one_node]]) {
+    out(`| ${label} | ${ms(l.login_ms?.p50)} | ${ms(l.login_ms?.p99)} | ${ms(l.logout_ms?.p50)} | ${ms(l.logout_ms?.p99)} |`);
+  }
+  out();
+  const r = c.redis;
+  out(`Redis's own counters on (b), read around the ${r.count} logins, around the ${r.count} logouts and around an`);
+  out(`idle window of ${r.idle_seconds.toFixed(1)} s after them whose rate (the node's lease, sweep and inbox reads) is`);
+  out('subtracted. Round trips are `total_reads_processed` (one read per request from a client that');
+  out('waits for each reply); commands are `total_commands_processed`, which counts the commands run');
+  out('inside the Lua scripts and `MULTI`/`EXEC` blocks too, listed from `INFO commandstats`:');
+  out();
+  out('| per | round trips | commands Redis ran | which (calls each) |');
+  out('|---|---|---|---|');
+  // commandstats names subcommands `script|load`: a `|` would split the table cell.
+  const which = (e) => e.calls.map(([name, n]) => `${name.toUpperCase().replace('|', ' ')} ${n}`).join(', ');
+  out(`| login | ${fixed(r.per_login.round_trips)} | ${fixed(r.per_login.commands, 1)} | ${which(r.per_login)} |`);
+  out(`| logout | ${fixed(r.per_logout.round_trips)} | ${fixed(r.per_logout.commands, 1)} | ${which(r.per_logout)} |`);
+  out(`| second with no one logging in (background) | ${fixed(r.background_per_second.round_trips)} | ${fixed(r.background_per_second.commands, 1)} | ${which(r.background_per_second)} |`);
+  out();
+  if (r.background_per_second.calls.some(([name]) => name === 'script|load')) {
+    out(`> ${NOTES.clusterScriptLoad}`);
+    out();
+  }
+  const rtt = r.ping_ms?.p50;
+  const trips = r.per_login.round_trips;
+  const loginB = once.one_node.login_ms?.p50;
+  const loginA = once.embedded.login_ms?.p50;
+  const loginSR = once.sqlite_redis.login_ms?.p50;
+  const us = (v) => (v == null ? '–' : `${(v * 1e3).toFixed(0)} µs`);
+  out(`Redis's round trip from the generator (\`PING\`, ${r.ping_ms?.count} in a row): p50 ${us(rtt)}, p99 ${us(r.ping_ms?.p99)}. So a login's`);
+  out(`${fixed(trips)} round trips × ${us(rtt)} ≈ ${us(trips * rtt)} of the ${ms(loginB)} login on (b) (median); (b) is ${ms(loginB - loginA)}`);
+  out(`slower than (a) at the median, and SQLite + Redis ${ms(loginSR - loginA)} slower than (a).`);
+  out();
+  out(`> ${NOTES.clusterLatency}`);
+  out();
+  const design = 2;
+  const loginMatches = Math.round(r.per_login.round_trips) === design;
+  const logoutMatches = Math.round(r.per_logout.round_trips) === design;
+  out(`Design figure (docs/SERVER.md): ${design} round trips per login, ${design} per logout or close. Measured: `
+    + `${fixed(r.per_login.round_trips)} per login (${loginMatches ? 'as designed' : '**differs**'}), `
+    + `${fixed(r.per_logout.round_trips)} per logout (${logoutMatches ? 'as designed' : '**differs**'}).`
+    + (loginMatches ? '' : reason('clusterLogin')) + (logoutMatches ? '' : reason('clusterLogout')));
   out();
 }
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -7,16 +7,30 @@
 #   2. browser latency      bench/browser/latency.mjs    (headless Chromium)
 #   3. server capacity      nim-load idle / rate / fanout / kick
 #   4. reconnect storm      nim-load storm               (the SDK's core, natively)
+#   5. scale-out            nim-load cluster             (PostgreSQL and Redis from
+#                                                         scripts/services.sh)
 #
 # Knobs (environment): BENCH_IDLE_STEPS (10000,50000,100000), BENCH_LOGINS (300),
-# BENCH_ROUNDS (300), BENCH_STORM_SESSIONS (10000).
+# BENCH_ROUNDS (300), BENCH_STORM_SESSIONS (10000), BENCH_CLUSTER_LOGINS (20000).
+#
+# BENCH_ONLY=size,latency,idle,rate,fanout,kick,storm,cluster (any of them) runs only
+# those phases, keeps the other results of the last run in target/bench-results and
+# writes the report to target/bench-results/BENCHMARKS.md instead of BENCHMARKS.md
+# (a report mixing runs must not pass for one run).
 set -euo pipefail
-. "$(dirname "$0")/env.sh" --browser
+. "$(dirname "$0")/env.sh" --browser --services
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *",$1,"* ]]; }
 
 TARGET=${CARGO_TARGET_DIR:-target}
 OUT="$TARGET/bench-results"
-rm -rf "$OUT"; mkdir -p "$OUT"
+REPORT=BENCHMARKS.md
+if [ -n "${BENCH_ONLY:-}" ]; then
+  REPORT="$OUT/BENCHMARKS.md"
+else
+  rm -rf "$OUT"
+fi
+mkdir -p "$OUT"
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 cat /proc/loadavg > "$OUT/loadavg-start"
 
@@ -41,25 +55,46 @@ done
 STEPS=${STEPS#,}
 echo "{\"fdLimit\": $FD_LIMIT, \"steps\": \"$STEPS\", \"capped\": \"${CAPPED#,}\"}" > "$OUT/limits.json"
 
-step "1. bundle size"
-timeout 300 node bench/browser/size.mjs "$OUT/size.json"
+if want size; then
+  step "1. bundle size"
+  timeout 300 node bench/browser/size.mjs "$OUT/size.json"
+fi
 
-step "2. latency in headless Chromium"
-NIM_SERVER_BIN="$SERVER" timeout 900 node bench/browser/latency.mjs "$OUT/latency.json" \
-  "${BENCH_LOGINS:-300}" "${BENCH_ROUNDS_BROWSER:-100}"
+if want latency; then
+  step "2. latency in headless Chromium"
+  NIM_SERVER_BIN="$SERVER" timeout 900 node bench/browser/latency.mjs "$OUT/latency.json" \
+    "${BENCH_LOGINS:-300}" "${BENCH_ROUNDS_BROWSER:-100}"
+fi
 
-step "3. server capacity"
-[ -n "$CAPPED" ] && echo "idle steps ${CAPPED#,} need more than $FD_LIMIT open files per process (the hard limit); measuring $STEPS" >&2
-timeout 600 "$LOAD" --server-bin "$SERVER" --out "$OUT/idle.json" idle --steps "$STEPS"
-timeout 300 "$LOAD" --server-bin "$SERVER" --out "$OUT/rate.json" rate --echo-bin "$ECHO"
-timeout 300 "$LOAD" --server-bin "$SERVER" --out "$OUT/fanout.json" fanout --rounds "${BENCH_ROUNDS:-300}"
-timeout 300 "$LOAD" --server-bin "$SERVER" --out "$OUT/kick.json" kick --rounds "${BENCH_ROUNDS:-300}"
+if want idle || want rate || want fanout || want kick; then step "3. server capacity"; fi
+if want idle; then
+  [ -n "$CAPPED" ] && echo "idle steps ${CAPPED#,} need more than $FD_LIMIT open files per process (the hard limit); measuring $STEPS" >&2
+  timeout 600 "$LOAD" --server-bin "$SERVER" --out "$OUT/idle.json" idle --steps "$STEPS"
+fi
+want rate && timeout 300 "$LOAD" --server-bin "$SERVER" --out "$OUT/rate.json" rate --echo-bin "$ECHO"
+want fanout && timeout 300 "$LOAD" --server-bin "$SERVER" --out "$OUT/fanout.json" fanout --rounds "${BENCH_ROUNDS:-300}"
+want kick && timeout 300 "$LOAD" --server-bin "$SERVER" --out "$OUT/kick.json" kick --rounds "${BENCH_ROUNDS:-300}"
 
-step "4. reconnect storm"
-timeout 600 "$LOAD" --server-bin "$SERVER" --out "$OUT/storm.json" storm \
-  --sessions "${BENCH_STORM_SESSIONS:-10000}"
+if want storm; then
+  step "4. reconnect storm"
+  timeout 600 "$LOAD" --server-bin "$SERVER" --out "$OUT/storm.json" storm \
+    --sessions "${BENCH_STORM_SESSIONS:-10000}"
+fi
+
+if want cluster; then
+  step "5. scale-out: one node versus two"
+  . scripts/services.sh
+  services_start bench
+  cat /proc/loadavg > "$OUT/loadavg-cluster-start"
+  # psql, from the same PostgreSQL, creates and drops the run's database.
+  PATH="$PGBIN:$PATH" timeout 600 "$LOAD" --server-bin "$SERVER" --out "$OUT/cluster.json" cluster \
+    --postgres "$NIM_TEST_POSTGRES" --redis "$NIM_TEST_REDIS" \
+    --count "${BENCH_CLUSTER_LOGINS:-20000}" --rounds "${BENCH_ROUNDS:-300}"
+  cat /proc/loadavg > "$OUT/loadavg-cluster-end"
+  services_stop
+fi
 
 cat /proc/loadavg > "$OUT/loadavg-end"
-step "BENCHMARKS.md"
-node bench/report.mjs "$OUT" "$STARTED" "npm run bench" > BENCHMARKS.md
-cat BENCHMARKS.md
+step "$REPORT"
+node bench/report.mjs "$OUT" "$STARTED" "npm run bench" > "$REPORT"
+cat "$REPORT"

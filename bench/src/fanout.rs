@@ -1,7 +1,9 @@
 //! Fan-out: an account with ten devices; one of them logs in or out, and the
-//! clock runs until all nine others have the `loginPorts` push.
+//! clock runs until all nine others have the `loginPorts` push. [`measure`] does
+//! it against several nodes too (the `cluster` phase), watchers spread over them.
 
 use std::io;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,14 +52,28 @@ pub async fn run(
 ) -> io::Result<FanoutReport> {
     let dir = WorkDir::new(work, "fanout")?;
     let server = start_nim_server(server_bin, &dir.path, "127.0.0.1:0", devices).await?;
-    let account = create_accounts(server.addr, "fanout", 1, 1)
-        .await?
-        .remove(0);
+    let report = measure(&[server.addr], &sources, rounds, devices).await?;
+    server.stop().await?;
+    eprintln!("fan-out: {report:?}");
+    Ok(report)
+}
+
+/// The rounds of [`run`] against running `nodes` (each with a `multi` app of at
+/// least `devices`): the mover logs in on the first node, watcher `w` is on
+/// `nodes[w % len]`, so with several nodes most pushes cross nodes.
+pub async fn measure(
+    nodes: &[SocketAddr],
+    sources: &Sources,
+    rounds: usize,
+    devices: usize,
+) -> io::Result<FanoutReport> {
+    let account = create_accounts(nodes[0], "fanout", 1, 1).await?.remove(0);
     let watchers = devices - 1;
     let (tx, mut seen) = mpsc::unbounded_channel();
     for watcher in 0..watchers {
         let id = format!("watcher-{watcher}");
-        let (mut device, _) = Device::login(server.addr, sources.next(), &account, &id).await?;
+        let node = nodes[watcher % nodes.len()];
+        let (mut device, _) = Device::login(node, sources.next(), &account, &id).await?;
         let tx = tx.clone();
         tokio::spawn(async move {
             while let Ok(message) = device.recv().await {
@@ -81,7 +97,7 @@ pub async fn run(
     let bar = progress::bar(rounds as u64, "fan-out");
     for round in 0..rounds {
         let mover_id = format!("mover-{round}");
-        let mut mover = Device::open(server.addr, sources.next()).await?;
+        let mut mover = Device::open(nodes[0], sources.next()).await?;
         let t0 = Instant::now();
         mover
             .send(&login_request(&account, &mover_id, false))
@@ -102,15 +118,12 @@ pub async fn run(
         bar.inc(1);
     }
     bar.finish();
-    server.stop().await?;
-    let report = FanoutReport {
+    Ok(FanoutReport {
         devices,
         login_ms: Summary::of(&login_ms),
         logout_ms: Summary::of(&logout_ms),
         lost_rounds,
-    };
-    eprintln!("fan-out: {report:?}");
-    Ok(report)
+    })
 }
 
 /// Waits until each of `watchers` saw `device_id` with `online`; the time of the last.

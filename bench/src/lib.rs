@@ -11,21 +11,27 @@
 //!   - [`fanout`]: ten devices of one account, one comes and goes;
 //!   - [`kick`]: kick round trip;
 //!   - [`storm`]: sessions driven by the SDK's own core (`nim_wasm::core`), the
-//!     server killed and restarted.
+//!     server killed and restarted;
+//!   - [`cluster`]: one node versus two on PostgreSQL and Redis, and Redis's
+//!     round trips per login (Redis read through [`resp`]).
 //! - `echo-server` (`src/bin/echo-server.rs`): a bare WebSocket echo on the same
 //!   library and buffer sizes as `nim-server`, the baseline of [`rate`].
 //!
 //! The browser benchmarks (bundle size, login latency) are Node scripts in
 //! `bench/browser/`; `bench/report.mjs` writes `BENCHMARKS.md` from all results.
 
+pub mod cluster;
+pub mod cpu;
 pub mod device;
 pub mod fanout;
 pub mod http;
 pub mod idle;
 pub mod kick;
 pub mod net;
+pub mod postgres;
 pub mod process;
 pub mod progress;
 pub mod rate;
+pub mod resp;
 pub mod stats;
 pub mod storm;

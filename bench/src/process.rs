@@ -120,6 +120,15 @@ impl Drop for WorkDir {
     }
 }
 
+/// Where a node keeps accounts and live devices.
+#[derive(Debug, Clone, Default)]
+pub struct Backend {
+    /// PostgreSQL for accounts (`database`); `None`: SQLite in the node's folder.
+    pub postgres: Option<String>,
+    /// Redis for live devices (`redis`) and the key prefix; `None`: in memory.
+    pub redis: Option<(String, String)>,
+}
+
 /// Starts `nim-server` in `dir` on `listen` (port 0 for any) in development mode
 /// (no per-IP login limit), one `multi` app of `max_devices`, and connection
 /// limits high enough for any load on this machine.
@@ -129,11 +138,30 @@ pub async fn start_nim_server(
     listen: &str,
     max_devices: usize,
 ) -> io::Result<ServerProcess> {
+    start_node(bin, dir, listen, max_devices, &Backend::default()).await
+}
+
+/// [`start_nim_server`] on `backend`: with Redis, one node of a cluster (the
+/// default lease and sweep timings).
+pub async fn start_node(
+    bin: &Path,
+    dir: &Path,
+    listen: &str,
+    max_devices: usize,
+    backend: &Backend,
+) -> io::Result<ServerProcess> {
+    let mut shared = String::new();
+    if let Some(url) = &backend.postgres {
+        shared.push_str(&format!("database = \"{url}\"\n"));
+    }
+    if let Some((url, prefix)) = &backend.redis {
+        shared.push_str(&format!("redis = \"{url}\"\nredis_prefix = \"{prefix}\"\n"));
+    }
     let config = dir.join("nim.toml");
     fs::write(
         &config,
         format!(
-            "listen = \"{listen}\"\ndata = \"{data}\"\ndev = true\n\n\
+            "listen = \"{listen}\"\ndata = \"{data}\"\ndev = true\n{shared}\n\
              [[apps]]\nkey = \"{APP_KEY}\"\nsecret = \"bench-secret\"\npolicy = \"multi\"\n\
              max_devices = {max_devices}\n\n\
              [limits]\nmax_connections = 1000000\nmax_connections_per_account = {per_account}\n",

@@ -77,7 +77,7 @@ pub async fn run(
     let stand_ins = stand_in_accounts(concurrency);
     let echo = measure(
         Target::Echo,
-        echo_server.addr,
+        &[echo_server.addr],
         &sources,
         stand_ins,
         count,
@@ -88,7 +88,7 @@ pub async fn run(
 
     let nim = start_nim_server(server_bin, &dir.path, "127.0.0.1:0", 10).await?;
     let accounts = create_accounts(nim.addr, "rate", concurrency, 64).await?;
-    let logins = measure(Target::Nim, nim.addr, &sources, accounts, count, limit).await;
+    let logins = measure(Target::Nim, &[nim.addr], &sources, accounts, count, limit).await;
     nim.stop().await?;
 
     let ratio = logins.per_second / echo.per_second;
@@ -114,9 +114,21 @@ fn stand_in_accounts(count: usize) -> Vec<Account> {
         .collect()
 }
 
+/// The login loop of [`run`] against `servers`, worker `w` on `servers[w % len]`,
+/// one worker per account: so several nodes share the workers evenly.
+pub async fn logins(
+    servers: &[SocketAddr],
+    sources: &Arc<Sources>,
+    accounts: Vec<Account>,
+    count: usize,
+    limit: Duration,
+) -> Rate {
+    measure(Target::Nim, servers, sources, accounts, count, limit).await
+}
+
 async fn measure(
     target: Target,
-    server: SocketAddr,
+    servers: &[SocketAddr],
     sources: &Arc<Sources>,
     accounts: Vec<Account>,
     count: usize,
@@ -134,6 +146,7 @@ async fn measure(
         .enumerate()
         .map(|(w, account)| {
             let (sources, claimed, bar) = (Arc::clone(sources), Arc::clone(&claimed), bar.clone());
+            let server = servers[w % servers.len()];
             tokio::spawn(async move {
                 let text =
                     serde_json::to_string(&login_request(&account, &format!("rate-{w}"), false))

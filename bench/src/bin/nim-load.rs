@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use nim_bench::net::Sources;
-use nim_bench::{fanout, idle, kick, rate, storm};
+use nim_bench::{cluster, fanout, idle, kick, rate, storm};
 use serde::Serialize;
 
 /// The native load generator of `npm run bench` (loopback only).
@@ -88,6 +88,37 @@ enum Phase {
         #[arg(long, default_value_t = 120)]
         seconds: u64,
     },
+    /// One node versus two on PostgreSQL and Redis, against one embedded node.
+    Cluster {
+        /// A PostgreSQL database on loopback to create this run's database from
+        /// (`$NIM_TEST_POSTGRES` of scripts/services.sh); `psql` must be on PATH.
+        #[arg(long)]
+        postgres: String,
+        /// A Redis on loopback (`$NIM_TEST_REDIS`).
+        #[arg(long)]
+        redis: String,
+        /// Logins per configuration in the logins-per-second loop.
+        #[arg(long, default_value_t = 5_000)]
+        count: usize,
+        /// Workers in parallel.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Longest logins-per-second loop per configuration, s.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Fan-out rounds per configuration.
+        #[arg(long, default_value_t = 300)]
+        rounds: usize,
+        /// Devices of the fan-out account, the mover included.
+        #[arg(long, default_value_t = 10)]
+        devices: usize,
+        /// Logins and logouts one at a time per configuration (and counted in Redis).
+        #[arg(long, default_value_t = 300)]
+        one_at_a_time: usize,
+        /// PINGs to Redis for its round-trip time.
+        #[arg(long, default_value_t = 1_000)]
+        pings: usize,
+    },
 }
 
 #[tokio::main]
@@ -139,6 +170,34 @@ async fn main() -> std::io::Result<()> {
                 limit_seconds: seconds,
             };
             let report = storm.run().await?;
+            write(cli.out.as_deref(), &report)
+        }
+        Phase::Cluster {
+            postgres,
+            redis,
+            count,
+            concurrency,
+            seconds,
+            rounds,
+            devices,
+            one_at_a_time,
+            pings,
+        } => {
+            let settings = cluster::Settings {
+                server_bin: bin,
+                work,
+                sources,
+                postgres,
+                redis,
+                count,
+                concurrency,
+                limit: std::time::Duration::from_secs(seconds),
+                rounds,
+                devices,
+                one_at_a_time,
+                pings,
+            };
+            let report = cluster::run(&settings).await?;
             write(cli.out.as_deref(), &report)
         }
     }
