@@ -264,6 +264,7 @@ impl Connection<'_> {
                 };
             }
         };
+        let mut logged_out = false;
         let (reply, next) = match (&self.session, request) {
             (None, ClientMessage::Login(login)) => self.login(login).await,
             (None, _) => (
@@ -318,6 +319,7 @@ impl Connection<'_> {
                     .sessions
                     .remove(&session.app, &session.account, session.conn)
                     .await;
+                logged_out = true;
                 info!(app = %session.app, account = %session.account, "logout");
                 (
                     encode(&ServerMessage::LogoutOk(LogoutOk { id: logout.id })),
@@ -325,6 +327,11 @@ impl Connection<'_> {
                 )
             }
         };
+        if logged_out {
+            // Removed already: the connection's end must not remove it again (with
+            // Redis sessions that would be one more round trip per logout).
+            self.session = None;
+        }
         if socket.send(Message::Text(reply)).await.is_err() {
             return Next::End(Ending::PeerGone);
         }
