@@ -22,6 +22,7 @@ const reason = (key) => (REASONS[key] ? `\n\n> Why: ${REASONS[key]}` : '');
 
 const size = read('size.json');
 const latency = read('latency.json');
+const profile = read('profile.json');
 const idle = read('idle.json');
 const limits = read('limits.json');
 const rate = read('rate.json');
@@ -48,7 +49,7 @@ out(`- Load average (1/5/15 min) at start: ${text('loadavg-start').split(' ').sl
   + ` at end: ${text('loadavg-end').split(' ').slice(0, 3).join(' / ')}. The machine is a shared`);
 out('  2-core VM: other engineers\' builds may have been running during the run, so absolute');
 out('  figures are noisy; the ratios compare runs made under the same conditions.');
-out('- Servers: release builds, `RUST_LOG=warn`, database on tmpfs (`/dev/shm`),');
+out('- Servers: `--profile server` builds (opt-level 3), `RUST_LOG=warn`, database on tmpfs (`/dev/shm`),');
 out('  development mode (no per-IP login limit), connection limits raised by `--config`.');
 out();
 
@@ -92,6 +93,29 @@ if (latency) {
     + (latency.login.ratioP50 <= 1.15 && latency.login.ratioP99 <= 1.15 ? '' : reason('login')));
   out();
   out(`> ${NOTES.latency} ${NOTES.nagle.split('. ')[0]}: see the kick figures below.`);
+  out();
+}
+
+if (profile?.sdk && profile?.js) {
+  out('### Where a login\'s main-thread time goes');
+  out();
+  out(`\`bench/browser/login-profile.mjs\`: ${profile.logins} logins of each (\`NIM.getInstance\` or`);
+  out('`new MiniClient` → `onconnect` → `destroy`) under the DevTools sampling profiler');
+  out('(100 µs), self time per login by where it ran; "(…)" rows are the browser\'s own');
+  out('functions (WebSocket, timers, listeners, text decoding) and engine work.');
+  out();
+  const per = (r, g) => (r.groups[g] ?? 0) / profile.logins;
+  const busy = (r) => Object.entries(r.groups).filter(([g]) => g !== '(idle)').reduce((a, [, v]) => a + v, 0) / profile.logins;
+  const groups = Object.keys({ ...profile.sdk.groups, ...profile.js.groups })
+    .filter((g) => g !== '(idle)' && Math.max(per(profile.sdk, g), per(profile.js, g)) >= 0.02)
+    .sort((a, b) => per(profile.sdk, b) + per(profile.js, b) - per(profile.sdk, a) - per(profile.js, a));
+  out('| where | SDK, ms per login | MiniClient, ms per login |');
+  out('|---|---|---|');
+  for (const g of groups) out(`| ${g} | ${per(profile.sdk, g).toFixed(3)} | ${per(profile.js, g).toFixed(3)} |`);
+  out(`| **all but idle** | **${busy(profile.sdk).toFixed(3)}** | **${busy(profile.js).toFixed(3)}** |`);
+  out(`| mean login (getInstance → onconnect) | ${ms(profile.sdk.meanLoginMs)} | ${ms(profile.js.meanLoginMs)} |`);
+  out();
+  out(`> ${NOTES.profile}`);
   out();
 }
 

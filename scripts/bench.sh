@@ -5,6 +5,7 @@
 #
 #   1. bundle size          bench/browser/size.mjs       (baselines from npm)
 #   2. browser latency      bench/browser/latency.mjs    (headless Chromium)
+#                           bench/browser/login-profile.mjs (where the time goes)
 #   3. server capacity      nim-load idle / rate / fanout / kick
 #   4. reconnect storm      nim-load storm               (the SDK's core, natively)
 #   5. scale-out            nim-load cluster             (PostgreSQL and Redis from
@@ -34,12 +35,12 @@ mkdir -p "$OUT"
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 cat /proc/loadavg > "$OUT/loadavg-start"
 
-step "build (release): nim-server, nim-load, echo-server"
-cargo build -q --release -p nim-server -p nim-bench
+step "build (profile server): nim-server, nim-load, echo-server"
+cargo build -q --profile server -p nim-server -p nim-bench
 [ -f pkg/nim_wasm.js ] || bash scripts/build.sh
-SERVER="$TARGET/release/nim-server"
-LOAD="$TARGET/release/nim-load"
-ECHO="$TARGET/release/echo-server"
+SERVER="$TARGET/server/nim-server"
+LOAD="$TARGET/server/nim-load"
+ECHO="$TARGET/server/echo-server"
 
 # One process holds every connection on each side, so the open-file limit bounds
 # the idle steps; raise the soft limit as far as the hard one allows.
@@ -64,6 +65,9 @@ if want latency; then
   step "2. latency in headless Chromium"
   NIM_SERVER_BIN="$SERVER" timeout 900 node bench/browser/latency.mjs "$OUT/latency.json" \
     "${BENCH_LOGINS:-300}" "${BENCH_ROUNDS_BROWSER:-100}"
+  # Where the main thread's time goes during those logins (DevTools profiler).
+  NIM_SERVER_BIN="$SERVER" timeout 300 node bench/browser/login-profile.mjs \
+    "${BENCH_LOGINS:-300}" "$OUT/profile.json"
 fi
 
 if want idle || want rate || want fanout || want kick; then step "3. server capacity"; fi

@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 bash scripts/build.sh
-cargo build --release -p nim-server
+cargo build --profile server -p nim-server
 mkdir -p target/dev-data
 APP_KEY=${NIM_DEV_APP_KEY:-demo}
 SECRET_FILE=target/dev-data/secret
@@ -19,5 +19,5 @@ cat <<MSG
   data: target/dev-data/nim.sqlite    stop: ctrl-c
 
 MSG
-exec target/release/nim-server --listen "$ADDR" --app "$APP_KEY:$APP_SECRET" \
+exec target/server/nim-server --listen "$ADDR" --app "$APP_KEY:$APP_SECRET" \
   --www www --pkg pkg --data target/dev-data/nim.sqlite --dev

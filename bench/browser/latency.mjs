@@ -1,4 +1,4 @@
-// Latency in headless Chromium against a real nim-server (release build) on
+// Latency in headless Chromium against a real nim-server (`--profile server` build) on
 // loopback: the SDK against MiniClient, a minimal hand-written JavaScript client
 // doing the same protocol exchange, in the same pages and run, interleaved round by
 // round so both see the same machine noise.

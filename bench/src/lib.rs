@@ -4,7 +4,7 @@
 //! bounded in count and time. This crate holds the native parts:
 //!
 //! - `nim-load` (`src/bin/nim-load.rs`), the load generator: one subcommand per
-//!   phase, each starting its own `nim-server` (release build) on a free loopback
+//!   phase, each starting its own `nim-server` (`--profile server` build) on a free loopback
 //!   port with a tmpfs database, writing its figures as JSON:
 //!   - [`idle`]: server RSS per idle logged-in device at growing counts;
 //!   - [`rate`]: logins per second against [`rate`]'s connect-and-echo baseline;

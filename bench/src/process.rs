@@ -1,4 +1,4 @@
-//! The servers under test, as child processes: `nim-server` (release build) with a
+//! The servers under test, as child processes: `nim-server` (`--profile server` build) with a
 //! configuration sized for the load, and the `echo-server` baseline.
 
 use std::fs;

@@ -4,7 +4,8 @@
 //! Both runs are the same loop with the same text: `concurrency` workers each
 //! connect, send the `login` frame, wait for the one reply (`loginOk` with the
 //! account's device list, or the echo), close, and start over, until `count`
-//! exchanges are done or `seconds` have passed.
+//! exchanges are done or `seconds` have passed; the two targets take turns in
+//! rounds, so that both see the same machine noise.
 
 use std::io;
 use std::net::SocketAddr;
@@ -48,18 +49,26 @@ pub struct RateReport {
     pub logins: Rate,
     /// `echo-server`: connect, the same text, its echo, close.
     pub echo: Rate,
-    /// `logins.per_second / echo.per_second`.
+    /// `logins.per_second / echo.per_second`, over all rounds.
     pub ratio: f64,
+    /// Rounds of each target, alternating.
+    pub rounds: usize,
+    /// The ratio in each round.
+    pub round_ratios: Vec<f64>,
 }
 
-/// What one worker talks to.
+/// What one worker talks to (the index of its rate in a round's pair).
 #[derive(Clone, Copy)]
 enum Target {
-    Nim,
-    Echo,
+    Nim = 0,
+    Echo = 1,
 }
 
-/// Measures both rates, the echo baseline first.
+/// Rounds of each target, alternating, so both see the same machine noise: on a
+/// shared machine a single run of each compared two different moments.
+const ROUNDS: usize = 6;
+
+/// Measures both rates in [`ROUNDS`] alternating rounds of `count / ROUNDS` each.
 pub async fn run(
     server_bin: &Path,
     echo_bin: &Path,
@@ -70,38 +79,85 @@ pub async fn run(
     seconds: u64,
 ) -> io::Result<RateReport> {
     let dir = WorkDir::new(work, "rate")?;
-    let limit = Duration::from_secs(seconds);
+    let limit = Duration::from_secs(seconds) / ROUNDS as u32;
+    let per_round = count.div_ceil(ROUNDS);
 
     let echo_server = start_echo_server(echo_bin, &dir.path).await?;
-    // The echo run sends the very frames the login run sends.
-    let stand_ins = stand_in_accounts(concurrency);
-    let echo = measure(
-        Target::Echo,
-        &[echo_server.addr],
-        &sources,
-        stand_ins,
-        count,
-        limit,
-    )
-    .await;
-    echo_server.stop().await?;
-
     let nim = start_nim_server(server_bin, &dir.path, "127.0.0.1:0", 10).await?;
     let accounts = create_accounts(nim.addr, "rate", concurrency, 64).await?;
-    let logins = measure(Target::Nim, &[nim.addr], &sources, accounts, count, limit).await;
+    // The echo run sends the very frames the login run sends.
+    let stand_ins = stand_in_accounts(concurrency);
+    let (mut echo, mut logins) = (Tally::default(), Tally::default());
+    let mut round_ratios = Vec::with_capacity(ROUNDS);
+    for round in 0..ROUNDS {
+        let echo_first = round % 2 == 0;
+        let mut pair = [None, None];
+        for target in if echo_first {
+            [Target::Echo, Target::Nim]
+        } else {
+            [Target::Nim, Target::Echo]
+        } {
+            let (addr, who, tally) = match target {
+                Target::Echo => (echo_server.addr, stand_ins.clone(), &mut echo),
+                Target::Nim => (nim.addr, accounts.clone(), &mut logins),
+            };
+            let part = measure_samples(target, &[addr], &sources, who, per_round, limit).await;
+            pair[target as usize] = Some(part.samples.len() as f64 / part.seconds);
+            tally.add(part);
+        }
+        if let [Some(nim_rate), Some(echo_rate)] = pair {
+            round_ratios.push(nim_rate / echo_rate);
+        }
+    }
+    echo_server.stop().await?;
     nim.stop().await?;
 
+    let (logins, echo) = (logins.rate(), echo.rate());
     let ratio = logins.per_second / echo.per_second;
     eprintln!(
-        "rate: {:.0} logins/s, {:.0} connect-and-echo/s, ratio {ratio:.2}",
-        logins.per_second, echo.per_second
+        "rate: {:.0} logins/s, {:.0} connect-and-echo/s, ratio {ratio:.2} (rounds: {})",
+        logins.per_second,
+        echo.per_second,
+        round_ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     Ok(RateReport {
         concurrency,
+        rounds: ROUNDS,
         logins,
         echo,
         ratio,
+        round_ratios,
     })
+}
+
+/// One target's rounds added up.
+#[derive(Default)]
+struct Tally {
+    samples: Vec<f64>,
+    failed: usize,
+    seconds: f64,
+}
+
+impl Tally {
+    fn add(&mut self, part: Tally) {
+        self.samples.extend(part.samples);
+        self.failed += part.failed;
+        self.seconds += part.seconds;
+    }
+
+    fn rate(&self) -> Rate {
+        Rate {
+            completed: self.samples.len(),
+            failed: self.failed,
+            seconds: self.seconds,
+            per_second: self.samples.len() as f64 / self.seconds,
+            latency_ms: Summary::of(&self.samples),
+        }
+    }
 }
 
 /// Accounts whose names and tokens have the real ones' lengths, for the echo run.
@@ -123,17 +179,19 @@ pub async fn logins(
     count: usize,
     limit: Duration,
 ) -> Rate {
-    measure(Target::Nim, servers, sources, accounts, count, limit).await
+    measure_samples(Target::Nim, servers, sources, accounts, count, limit)
+        .await
+        .rate()
 }
 
-async fn measure(
+async fn measure_samples(
     target: Target,
     servers: &[SocketAddr],
     sources: &Arc<Sources>,
     accounts: Vec<Account>,
     count: usize,
     limit: Duration,
-) -> Rate {
+) -> Tally {
     let label = match target {
         Target::Nim => "logins",
         Target::Echo => "echo",
@@ -176,13 +234,10 @@ async fn measure(
         }
     }
     bar.finish();
-    let seconds = started.elapsed().as_secs_f64();
-    Rate {
-        completed: samples.len(),
+    Tally {
+        samples,
         failed,
-        seconds,
-        per_second: samples.len() as f64 / seconds,
-        latency_ms: Summary::of(&samples),
+        seconds: started.elapsed().as_secs_f64(),
     }
 }
 

@@ -13,8 +13,8 @@ use serde::Serialize;
 /// The native load generator of `npm run bench` (loopback only).
 #[derive(Debug, Parser)]
 struct Cli {
-    /// The `nim-server` binary (a release build).
-    #[arg(long, global = true, default_value = "target/release/nim-server")]
+    /// The `nim-server` binary (a `--profile server` build).
+    #[arg(long, global = true, default_value = "target/server/nim-server")]
     server_bin: PathBuf,
     /// Source addresses 127.0.0.1 ..= 127.0.0.N to spread connections over.
     #[arg(long, global = true, default_value_t = 8)]
@@ -43,7 +43,7 @@ enum Phase {
     /// Logins per second against the same loop's connect-and-echo rate.
     Rate {
         /// The `echo-server` binary.
-        #[arg(long, default_value = "target/release/echo-server")]
+        #[arg(long, default_value = "target/server/echo-server")]
         echo_bin: PathBuf,
         /// Exchanges per target.
         #[arg(long, default_value_t = 20_000)]
