@@ -25,31 +25,35 @@ export const REASONS = {
     + 'fixed loader and string passing. Reaching 25 KB needs another 9.7 KB gz, about a third of '
     + 'the wasm, off code that is behaviour; this round found no such cut that keeps every '
     + 'message and the driver in Rust.',
-  login: 'The median is within the goal; p99 over 300 samples is the 3rd-largest sample, '
-    + 'and the run shared its 2 cores with a full build (see the load average above), so '
-    + 'p99 moves between runs (1.20x and 1.31x in two runs this session). Where the SDK '
-    + 'spends its extra time in the tail (wasm calls, building the login through the '
-    + 'browser JSON, device-id storage) was not profiled yet.',
-  rate: 'Noisy: 0.69 and 0.57 in two full runs this session, both with builds running, and '
-    + '0.82 in a quieter 5 000-exchange trial. '
-    + 'Each login does more than the echo: the SQLite token check (salted SHA-256) and the '
-    + '`record_login` write (synchronous=FULL), each on a blocking thread through the '
-    + 'store\'s one connection, plus the registry update. Not profiled further in this '
-    + 'session.',
-  clusterLogout: 'The extra round trip is a second read of the account after the device is already '
-    + 'gone. `server/src/ws.rs` answers `logout` by calling `Registry::remove` (in '
-    + '`server/src/cluster/mod.rs`, `Cluster::remove` → `Node::update`: one read, the '
-    + '`MULTI`/`GET`/`HGETALL`/`EXEC` pipeline of `Node::snapshot`, and one commit, the `EVALSHA` '
-    + 'of `scripts::commit`) and ends the connection, but leaves `Connection::session` set; when '
-    + 'the connection task then finishes, it calls `remove` again for the same connection, and '
-    + '`Node::update` reads the account once more before `plan::remove` finds nothing to remove '
-    + '(so no commit follows). That is the logout\'s third `MULTI`…`EXEC` in the table. A close '
-    + 'without `logout` (the logins-per-second loop) calls `remove` once: 2 round trips. Clearing '
-    + 'the session once the logout has removed it would bring a logout to the designed 2; the '
-    + 'benchmark does not change server code.',
+  login: 'Profiled (the table above, `bench/browser/login-profile.mjs`): the medians match, '
+    + 'so the SDK adds nothing measurable to a typical login; it does spend more main-thread '
+    + 'time per login than MiniClient: calls across the wasm boundary, strings copied in and '
+    + 'out (`decode`), the four page listeners it adds and removes (`online`, `offline`, '
+    + '`pageshow`, `visibilitychange`) and its timers (connect timeout, heartbeat), most of it '
+    + 'before the socket opens or after `onconnect`. p99 over 300 samples is the 3rd-largest '
+    + 'sample: on a loaded 2-core machine (see the load average) a login that needs more CPU '
+    + 'is more likely to be preempted, which is what the tail shows; between runs this session '
+    + 'p99 moved from 1.20× to 1.31×. Not fixed: sharing one set of page listeners across '
+    + 'instances would trim the listener part.',
+  rate: 'Profiled with `perf` (the server under this loop): the server was built with the '
+    + 'SDK\'s size-tuned `release` profile (opt-level "z"), about 1.6× slower on every hot '
+    + 'path; it now has its own `server` profile (opt-level 3). Each login also did two SQL '
+    + 'statements parsed afresh and a WAL commit even when the same device logged in again; '
+    + 'statements are now prepared once and an unchanged device writes nothing. What remains '
+    + 'over the echo: the token check (salted SHA-256) on the blocking pool, the registry '
+    + 'update and the larger reply. The machine\'s noise shows in the per-round ratios.',
+  clusterLogout: 'The logout answer used to leave `Connection::session` set in '
+    + '`server/src/ws.rs`, so the connection\'s end called `Registry::remove` a second time and '
+    + '`Node::update` read the account again before finding nothing to remove: 3 round trips. '
+    + 'The session is now cleared once the logout has removed it (2 by design); if this row '
+    + 'shows more, something else reads the account again.',
 };
 
 export const NOTES = {
+  profile: 'Self time is where the main thread was when sampled, per login, over the whole '
+    + 'loop (creating the client, the exchange, `destroy`); "(idle)" is left out. The '
+    + 'network wait is idle time, so a row here lengthens a login only when it runs between '
+    + '`getInstance` and `onconnect`.',
   latency: 'Chromium rounds `performance.now()` to 0.1 ms on pages without cross-origin '
     + 'isolation, so the browser figures move in 0.1 ms steps.',
   nagle: '`nim-server` sets TCP_NODELAY on accepted sockets, a fix this benchmark found: '
@@ -73,7 +77,7 @@ export const NOTES = {
   clusterRate: 'Read the CPU table for where the logins per second go: with the logins loop '
     + 'saturating the machine, the rate is about the machine\'s cores divided by the CPU time one '
     + 'login costs everywhere (the "all" column). On (b) and (c) each login also costs a '
-    + 'PostgreSQL backend (the token check and the `lastLoginDeviceId` write, 2 statements), Redis '
+    + 'PostgreSQL backend (the token check and the `lastLoginDeviceId` statement: 2 prepared statements, one round trip each, and no write for a device that logged in last time too), Redis '
     + '(the commit script and the reads) and more work in `nim-server` (the Redis and PostgreSQL '
     + 'clients, encoding the plan), all on the same 2 cores, which is why (b) does a fraction of '
     + '(a)\'s logins per second; a second node on the same cores splits the work, it does not add '
