@@ -54,7 +54,9 @@ fn stored(storage: &Storage) -> String {
 /// 32 lowercase hex characters, as NIM's device ids.
 pub fn random_id() -> String {
     let mut id = String::new();
-    for byte in random_bytes::<16>() {
+    let mut bytes = [0u8; 16];
+    random_bytes(&mut bytes);
+    for byte in bytes {
         for nibble in [byte >> 4, byte & 15] {
             // A nibble is below 16, so it is a hex digit.
             id.push(char::from_digit(nibble.into(), 16).unwrap_or('0'));
@@ -65,20 +67,20 @@ pub fn random_id() -> String {
 
 /// A seed for the reconnect jitter.
 pub fn random_seed() -> u64 {
-    u64::from_le_bytes(random_bytes::<8>())
+    let mut bytes = [0u8; 8];
+    random_bytes(&mut bytes);
+    u64::from_le_bytes(bytes)
 }
 
-/// `N` bytes from `crypto.getRandomValues`, or `Math.random` where it is missing.
-fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
+/// Fills `bytes` from `crypto.getRandomValues`, or `Math.random` where it is missing.
+fn random_bytes(bytes: &mut [u8]) {
     let crypto = super::window()
         .map(|w| get(&w, "crypto"))
         .filter(|c| !c.is_undefined() && !c.is_null())
         .map(JsCast::unchecked_into::<Crypto>);
-    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
+    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(bytes).is_err()) {
         for byte in bytes.iter_mut() {
             *byte = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    bytes
 }

@@ -38,20 +38,22 @@ impl Done {
 
     /// Completes with `value`.
     pub fn succeed(self, callbacks: &Callbacks, value: &JsValue) {
-        let result = match self {
-            Done::Callback(done) => done.call2(&JsValue::UNDEFINED, &JsValue::NULL, value),
-            Done::Promise { resolve, .. } => resolve.call1(&JsValue::UNDEFINED, value),
-        };
-        if let Err(thrown) = result {
-            report(callbacks, "done threw", &thrown);
-        }
+        self.finish(callbacks, false, value);
     }
 
     /// Fails with `error`.
     pub fn fail(self, callbacks: &Callbacks, error: &JsValue) {
+        self.finish(callbacks, true, error);
+    }
+
+    /// `done(error)` or `done(null, value)`; `reject(error)` or `resolve(value)`.
+    fn finish(self, callbacks: &Callbacks, failed: bool, value: &JsValue) {
         let result = match self {
-            Done::Callback(done) => done.call1(&JsValue::UNDEFINED, error),
-            Done::Promise { reject, .. } => reject.call1(&JsValue::UNDEFINED, error),
+            Done::Callback(done) if failed => done.call1(&JsValue::UNDEFINED, value),
+            Done::Callback(done) => done.call2(&JsValue::UNDEFINED, &JsValue::NULL, value),
+            Done::Promise { resolve, reject } => {
+                (if failed { reject } else { resolve }).call1(&JsValue::UNDEFINED, value)
+            }
         };
         if let Err(thrown) = result {
             report(callbacks, "done threw", &thrown);
