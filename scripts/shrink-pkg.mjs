@@ -8,7 +8,7 @@
 //   4. esbuild minifies the glue (whitespace, syntax and local names; the module's
 //      exports `NIM`, `initSync` and `default` keep their names).
 // Usage: node scripts/shrink-pkg.mjs <pkg dir>; wasm-opt gets the flags of Cargo.toml's
-// `[package.metadata.wasm-pack.profile.release]` again: -Oz once more after the
+// `[package.metadata.wasm-pack.profile.release]` again: optimizing once more after the
 // renaming still takes about 90 bytes off the gzipped wasm.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
