@@ -4,7 +4,7 @@
 // BENCHMARKS.md; update them when a fix lands.
 export const REASONS = {
   size: 'Investigated with the wasm name section (a build with `strip` off, read by a small '
-    + 'script; twiggy 0.8 cannot read this module). Earlier: serde out of the wasm (77 → 44 KB), a '
+    + 'script, and with twiggy on a build with names kept). Earlier: serde out of the wasm (77 → 44 KB), a '
     + 'size-class allocator instead of dlmalloc, no `format!`, own setTimeout binding (44 → 40 KB); '
     + 'the lbsUrl/defaultLink failover then added 4.5 KB (→ 45.1 KB: wasm 38.7 + glue 6.3). '
     + 'Issue 4 (→ 34.7 KB: wasm 31.5 + glue 3.1): one- and two-letter import/export names in both '
@@ -38,8 +38,8 @@ export const REASONS = {
     + '`pageshow`, `visibilitychange`) and its timers (connect timeout, heartbeat), most of it '
     + 'before the socket opens or after `onconnect`. p99 over 300 samples is the 3rd-largest '
     + 'sample: on a loaded 2-core machine (see the load average) a login that needs more CPU '
-    + 'is more likely to be preempted, which is what the tail shows; between runs this session '
-    + 'p99 moved from 1.20× to 1.31×. Not fixed: sharing one set of page listeners across '
+    + 'is more likely to be preempted, which is what the tail shows; '
+    + 'p99 was 1.12× and 1.20× in two full runs this session. Not fixed: sharing one set of page listeners across '
     + 'instances would trim the listener part.',
   rate: 'Profiled with `perf` (the server under this loop). Found and fixed: the server was '
     + 'built with the SDK\'s size-tuned `release` profile (opt-level "z"), about 1.6× slower on '
