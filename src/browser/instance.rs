@@ -123,8 +123,10 @@ impl Instance {
             self.lbs.push(request);
         }
         let waiting_for = self.session.locating();
-        for request in self.lbs.iter().filter(|r| Some(r.fetch) != waiting_for) {
-            request.abort();
+        for request in &self.lbs {
+            if Some(request.fetch) != waiting_for {
+                request.abort();
+            }
         }
         if !self.session.is_active() {
             self.page = None;
@@ -209,7 +211,9 @@ impl Instance {
         Rc::new(move |fetch, reply| {
             if let Some(shared) = this.upgrade() {
                 drive(&shared, |i, now| {
-                    i.lbs.retain(|r| r.fetch != fetch);
+                    if let Some(at) = i.lbs.iter().position(|r| r.fetch == fetch) {
+                        i.lbs.remove(at);
+                    }
                     i.session.handle_lbs_reply(now, fetch, reply);
                 });
             }
@@ -228,17 +232,18 @@ impl Instance {
         })
     }
 
-    /// Everything waiting for the end of a disconnect; completes a destroy.
-    fn disconnect_settled(&mut self) -> (Vec<Done>, Vec<Done>) {
-        let dones = std::mem::take(&mut self.disconnects);
-        if self.lifecycle != Lifecycle::Destroying {
-            return (dones, Vec::new());
+    /// Everything waiting for the end of a disconnect, `disconnect`'s first;
+    /// completes a destroy.
+    fn disconnect_settled(&mut self) -> Vec<Done> {
+        let mut dones = std::mem::take(&mut self.disconnects);
+        if self.lifecycle == Lifecycle::Destroying {
+            self.lifecycle = Lifecycle::Destroyed;
+            self.socket = None;
+            self.timer = None;
+            self.page = None;
+            dones.append(&mut self.destroys);
         }
-        self.lifecycle = Lifecycle::Destroyed;
-        self.socket = None;
-        self.timer = None;
-        self.page = None;
-        (dones, std::mem::take(&mut self.destroys))
+        dones
     }
 }
 
@@ -295,32 +300,23 @@ fn dispatch(shared: &Shared) {
 
 /// Calls the user code for one event; `silent` after `destroy()`.
 fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
-    let user = |name: &str, f: &Option<Function>, arg: &JsValue| {
+    let user = |name: &str, arg: &JsValue| {
         if silent {
             None
         } else {
-            call(cb, name, f, arg)
+            call(cb, name, arg)
         }
     };
     match event {
         Event::Connect(info) => {
-            user("onconnect", &cb.onconnect, &payload::connect_info(&info));
+            user("onconnect", &payload::connect_info(&info));
         }
         Event::LoginPortsChange(ports) => {
-            user(
-                "onloginportschange",
-                &cb.onloginportschange,
-                &payload::login_ports(&ports),
-            );
+            user("onloginportschange", &payload::login_ports(&ports));
         }
         Event::RetryDelayNeeded { ticket, proposed } => {
             let delay = JsValue::from(proposed as f64);
-            let provided = user(
-                "reconnectDelayProvider",
-                &cb.reconnect_delay_provider,
-                &delay,
-            )
-            .and_then(|v| v.as_f64());
+            let provided = user("reconnectDelayProvider", &delay).and_then(|v| v.as_f64());
             drive(shared, |i, now| {
                 i.session.handle_retry_delay(now, ticket, provided)
             });
@@ -332,21 +328,17 @@ fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
             gated,
         } => {
             let arg = payload::will_reconnect(retry_count, duration);
-            let returned = user("onwillreconnect", &cb.onwillreconnect, &arg);
+            let returned = user("onwillreconnect", &arg);
             if gated {
                 release_retry_after(shared, ticket, returned);
             }
         }
         Event::Disconnect(disconnect) => {
-            user(
-                "ondisconnect",
-                &cb.ondisconnect,
-                &payload::disconnect(&disconnect),
-            );
+            user("ondisconnect", &payload::disconnect(&disconnect));
         }
         Event::Error { code, message } => {
             let arg = payload::server_error(code, &message);
-            user("onerror", &cb.onerror, &arg);
+            user("onerror", &arg);
         }
         Event::KickSettled { ticket, outcome } => {
             let done = {
@@ -362,8 +354,8 @@ fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
             }
         }
         Event::DisconnectSettled => {
-            let (disconnects, destroys) = shared.borrow_mut().disconnect_settled();
-            for done in disconnects.into_iter().chain(destroys) {
+            let dones = shared.borrow_mut().disconnect_settled();
+            for done in dones {
                 done.succeed(cb, &JsValue::UNDEFINED);
             }
         }
@@ -410,7 +402,9 @@ fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<Js
 fn released(shared: &Shared, key: u32, ticket: RetryTicket, rejection: Option<JsValue>) {
     let callbacks = {
         let mut this = shared.borrow_mut();
-        this.releases.retain(|(k, _)| *k != key);
+        if let Some(at) = this.releases.iter().position(|(k, _)| *k == key) {
+            this.releases.remove(at);
+        }
         this.options.callbacks.clone()
     };
     if let Some(error) = rejection {

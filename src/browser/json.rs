@@ -2,7 +2,7 @@
 //! builds what `JSON.stringify` and the user's callbacks get.
 
 use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::wire::Json;
 
@@ -25,7 +25,15 @@ impl Json for JsValue {
         self.as_bool()
     }
     fn elements(&self) -> Option<Vec<Self>> {
-        Array::is_array(self).then(|| Array::from(self).iter().collect())
+        if !Array::is_array(self) {
+            return None;
+        }
+        let array: &Array = self.unchecked_ref();
+        let mut elements = Vec::new();
+        for at in 0..array.length() {
+            elements.push(array.get(at));
+        }
+        Some(elements)
     }
     fn object() -> Self {
         Object::new().into()
@@ -44,6 +52,10 @@ impl Json for JsValue {
         JsValue::from_bool(value)
     }
     fn from_elements(elements: Vec<Self>) -> Self {
-        elements.into_iter().collect::<Array>().into()
+        let array = Array::new();
+        for element in &elements {
+            array.push(element);
+        }
+        array.into()
     }
 }

@@ -104,11 +104,17 @@ fn links(body: &JsValue) -> LbsReply {
     if code != 200.0 {
         return Err(concat(&["LBS answered code ", &decimal(code as u64)]));
     }
-    let list = body
+    let mut links = Vec::new();
+    for link in body
         .field("link")
         .and_then(|l| l.elements())
-        .unwrap_or_default();
-    Ok(list.iter().filter_map(|l| l.as_string()).collect())
+        .unwrap_or_default()
+    {
+        if let Some(link) = link.as_string() {
+            links.push(link);
+        }
+    }
+    Ok(links)
 }
 
 /// A short text for a rejection (`TypeError: Failed to fetch`, `AbortError`).

@@ -37,8 +37,13 @@ fn find(account: &str) -> Option<(JsValue, Shared)> {
 
 fn unregister(shared: &Shared) {
     REGISTRY.with(|r| {
-        r.borrow_mut()
-            .retain(|e| !std::rc::Rc::ptr_eq(&e.shared, shared))
+        let mut registry = r.borrow_mut();
+        if let Some(at) = registry
+            .iter()
+            .position(|e| std::rc::Rc::ptr_eq(&e.shared, shared))
+        {
+            registry.remove(at);
+        }
     });
 }
 
@@ -95,10 +100,9 @@ impl Nim {
     /// `undefined` when all are gone.
     #[wasm_bindgen(js_name = rmAllInstances, skip_typescript)]
     pub fn rm_all_instances() -> js_sys::Promise {
-        let all: Vec<Shared> =
-            REGISTRY.with(|r| r.borrow_mut().drain(..).map(|e| e.shared).collect());
+        let all = REGISTRY.with(|r| std::mem::take(&mut *r.borrow_mut()));
         let promises = Array::new();
-        for shared in all {
+        for Registered { shared, .. } in all {
             let (done, promise) = Done::new(None);
             drive(&shared, |i, now| i.begin_destroy(now, done));
             promises.push(&promise);
@@ -243,8 +247,8 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
         .dyn_into()
         .map_err(|_| invalid("`kick`: `deviceIds` must be an array of device ids"))?;
     let mut device_ids = Vec::new();
-    for id in ids.iter() {
-        match id.as_string() {
+    for at in 0..ids.length() {
+        match ids.get(at).as_string() {
             Some(id) if !id.is_empty() => device_ids.push(id),
             _ => {
                 return Err(invalid(

@@ -71,7 +71,10 @@ impl Options {
                 NimError::new(ErrorCode::InvalidArgument, "options must be an object")
             })?;
         let mut o = base.cloned().unwrap_or_else(Options::empty);
-        for key in Object::keys(object).iter() {
+        o.callbacks = o.callbacks.fork();
+        let keys = Object::keys(object);
+        for at in 0..keys.length() {
+            let key = keys.get(at);
             let name = key.as_string().unwrap_or_default();
             let v = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
             if v.is_undefined() {
@@ -128,13 +131,8 @@ impl Options {
             15 => self.device_id = Some(text),
             16 => self.is_fixed_device_id = flag,
             17 => cb.debug = flag,
-            18 => cb.log_func = function,
-            19 => cb.reconnect_delay_provider = function,
-            20 => cb.onconnect = function,
-            21 => cb.ondisconnect = function,
-            22 => cb.onwillreconnect = function,
-            23 => cb.onloginportschange = function,
-            _ => cb.onerror = function,
+            // `logFunc`, `reconnectDelayProvider` and the `on*` callbacks.
+            _ => cb.set(name, function.as_ref()),
         }
         Ok(())
     }
@@ -171,7 +169,7 @@ impl Options {
         c.secure_page = page_protocol().as_deref() == Some("https:");
         c.device_id = device_id::resolve(self.device_id.as_deref(), self.is_fixed_device_id);
         c.os = user_agent();
-        c.has_delay_provider = self.callbacks.reconnect_delay_provider.is_some();
+        c.has_delay_provider = self.callbacks.get("reconnectDelayProvider").is_some();
         Ok(())
     }
 }
@@ -295,8 +293,10 @@ fn strings(v: &JsValue) -> Option<Vec<String>> {
     if !js_sys::Array::is_array(v) {
         return None;
     }
-    js_sys::Array::from(v)
-        .iter()
-        .map(|e| e.as_string())
-        .collect()
+    let array: &js_sys::Array = v.unchecked_ref();
+    let mut list = Vec::new();
+    for at in 0..array.length() {
+        list.push(array.get(at).as_string()?);
+    }
+    Some(list)
 }

@@ -59,8 +59,8 @@ impl Socket {
                 reason: get(&e, "reason").as_string().unwrap_or_default(),
             }),
         ];
-        for (name, listener) in HANDLERS.iter().zip(&listeners) {
-            set(&ws, name, listener.as_ref());
+        for at in 0..HANDLERS.len() {
+            set(&ws, HANDLERS[at], listeners[at].as_ref());
         }
         Ok(Socket {
             ws,

@@ -31,12 +31,16 @@ pub fn kick_reason_name(reason: KickReason) -> &'static str {
 /// Reads one server message; `None` for an unknown `t` or a malformed one.
 pub fn server_message<J: Json>(v: &J) -> Option<ServerMessage> {
     let message = match v.field("t")?.string()?.as_str() {
-        "loginOk" => ServerMessage::LoginOk(LoginOk {
-            id: u32_field(v, "id")?,
-            connection: connection_info(&v.field("connection")?)?,
-            ports: ports(v)?,
-            idle_timeout: u32_field(v, "idleTimeout").unwrap_or(0),
-        }),
+        "loginOk" => {
+            let id = u32_field(v, "id")?;
+            let connection = connection_info(&v.field("connection")?)?;
+            ServerMessage::LoginOk(LoginOk {
+                id,
+                ports: ports(v)?,
+                connection,
+                idle_timeout: u32_field(v, "idleTimeout").unwrap_or(0),
+            })
+        }
         "loginFailed" => ServerMessage::LoginFailed(LoginFailed {
             id: u32_field(v, "id")?,
             code: u16_field(v, "code")?,
@@ -71,10 +75,11 @@ pub fn server_message<J: Json>(v: &J) -> Option<ServerMessage> {
 }
 
 fn connection_info<J: Json>(v: &J) -> Option<ConnectionInfo> {
+    let connection_id = v.field("connectionId")?.string()?;
     Some(ConnectionInfo {
         last_login_device_id: string_or_empty(v, "lastLoginDeviceId"),
         custom_tag: string_or_empty(v, "customTag"),
-        connection_id: v.field("connectionId")?.string()?,
+        connection_id,
         ip: string_or_empty(v, "ip"),
         port: string_or_empty(v, "port"),
         country: string_or_empty(v, "country"),
@@ -82,26 +87,32 @@ fn connection_info<J: Json>(v: &J) -> Option<ConnectionInfo> {
 }
 
 fn ports<J: Json>(v: &J) -> Option<Vec<LoginPort>> {
-    v.field("ports")?
-        .elements()?
-        .iter()
-        .map(login_port)
-        .collect()
+    let mut ports = Vec::new();
+    for port in v.field("ports")?.elements()? {
+        ports.push(login_port(&port)?);
+    }
+    Some(ports)
 }
 
 fn login_port<J: Json>(v: &J) -> Option<LoginPort> {
+    // The required fields first: a missing one then has less to drop.
+    let device_type = device_type(&v.field("type")?.string()?)?;
+    let time = whole(&v.field("time")?, u64::MAX as f64)? as u64;
+    let online = v.field("online")?.boolean()?;
+    let device_id = v.field("deviceId")?.string()?;
+    let connection_id = v.field("connectionId")?.string()?;
     Some(LoginPort {
-        device_type: device_type(&v.field("type")?.string()?)?,
+        device_type,
         os: string_or_empty(v, "os"),
         mac: string_or_empty(v, "mac"),
-        device_id: v.field("deviceId")?.string()?,
+        device_id,
         account: string_or_empty(v, "account"),
         custom_tag: string_or_empty(v, "customTag"),
         custom_client_type: u32_field(v, "customClientType").unwrap_or(0),
-        connection_id: v.field("connectionId")?.string()?,
+        connection_id,
         ip: string_or_empty(v, "ip"),
-        time: whole(&v.field("time")?, u64::MAX as f64)? as u64,
-        online: v.field("online")?.boolean()?,
+        time,
+        online,
     })
 }
 
@@ -120,7 +131,11 @@ fn kick_reason(name: &str) -> Option<KickReason> {
 }
 
 fn strings<J: Json>(v: &J) -> Option<Vec<String>> {
-    v.elements()?.iter().map(|s| s.string()).collect()
+    let mut strings = Vec::new();
+    for s in v.elements()? {
+        strings.push(s.string()?);
+    }
+    Some(strings)
 }
 
 fn string_or_empty<J: Json>(v: &J, key: &str) -> String {

@@ -32,10 +32,7 @@ pub fn client_message<J: Json>(message: &ClientMessage) -> J {
             ),
         ClientMessage::Kick(k) => tagged("kick")
             .with("id", J::from_number(k.id.into()))
-            .with(
-                "deviceIds",
-                J::from_elements(k.device_ids.iter().map(|id| J::from_str(id)).collect()),
-            )
+            .with("deviceIds", super::strings(&k.device_ids))
             .with("custom", J::from_str(&k.custom)),
         ClientMessage::Logout(l) => tagged("logout").with("id", J::from_number(l.id.into())),
         ClientMessage::Ping => tagged("ping"),

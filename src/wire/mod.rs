@@ -45,3 +45,12 @@ pub trait Json: Sized {
         self
     }
 }
+
+/// An array of strings.
+fn strings<J: Json>(list: &[String]) -> J {
+    let mut elements = Vec::new();
+    for s in list {
+        elements.push(J::from_str(s));
+    }
+    J::from_elements(elements)
+}

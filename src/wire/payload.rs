@@ -20,7 +20,11 @@ pub fn connect_info<J: Json>(info: &ConnectionInfo) -> J {
 
 /// `onloginportschange`'s argument and `getLoginPorts()`'s result.
 pub fn login_ports<J: Json>(ports: &[LoginPort]) -> J {
-    J::from_elements(ports.iter().map(login_port).collect())
+    let mut elements = Vec::new();
+    for port in ports {
+        elements.push(login_port(port));
+    }
+    J::from_elements(elements)
 }
 
 fn login_port<J: Json>(p: &LoginPort) -> J {
@@ -84,6 +88,5 @@ pub fn server_error<J: Json>(code: u16, message: &str) -> J {
 
 /// `kick`'s result.
 pub fn kick_result<J: Json>(device_ids: &[String]) -> J {
-    let ids = device_ids.iter().map(|id| J::from_str(id)).collect();
-    J::object().with("deviceIds", J::from_elements(ids))
+    J::object().with("deviceIds", super::strings(device_ids))
 }
