@@ -2,55 +2,39 @@
 //! is caught and reported under its name, never propagated into the SDK.
 
 use crate::core::text::concat;
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::get;
 
-/// The functions the user passed in the options.
+/// The functions the user passed in the options, and `debug`.
 ///
-/// They live in a plain object of the SDK's own, keyed by option name
-/// (`onconnect`, `logFunc`, ...), so one path sets, looks up and calls every one of
-/// them. Clones share the object; [`Callbacks::fork`] gives an independent copy.
+/// The functions stay in the object of merged options (see `options.rs`), keyed by
+/// option name (`onconnect`, `logFunc`, ...): one path looks up and calls every one
+/// of them, and a `null` there removes one. The object is never changed once
+/// parsed, so clones may share it.
 #[derive(Debug, Clone)]
 pub struct Callbacks {
-    functions: Object,
+    merged: Object,
     /// Whether debug lines are logged (`debug`).
     pub debug: bool,
 }
 
-impl Default for Callbacks {
-    fn default() -> Self {
-        Callbacks {
-            functions: Object::new(),
-            debug: false,
-        }
-    }
-}
-
 impl Callbacks {
-    /// A copy whose changes do not show in `self`, for options being parsed over
-    /// the live ones (a rejected `setOptions` must leave them as they were).
-    pub fn fork(&self) -> Callbacks {
-        Callbacks {
-            functions: Object::assign(&Object::new(), &self.functions),
-            debug: self.debug,
-        }
+    /// The callbacks of the merged options `merged`.
+    pub fn new(merged: Object, debug: bool) -> Callbacks {
+        Callbacks { merged, debug }
     }
 
-    /// Sets the option `name` to `function`; `None` removes it.
-    pub fn set(&self, name: &str, function: Option<&Function>) {
-        let key = JsValue::from_str(name);
-        // Setting or deleting a property of a plain object of our own cannot fail.
-        let _ = match function {
-            Some(function) => Reflect::set(&self.functions, &key, function),
-            None => Reflect::delete_property(&self.functions, &key),
-        };
+    /// The merged options object.
+    pub fn merged(&self) -> &Object {
+        &self.merged
     }
 
     /// The function of option `name`, if set.
     pub fn get(&self, name: &str) -> Option<Function> {
-        get(&self.functions, name).dyn_into().ok()
+        let value = get(&self.merged, name);
+        value.is_function().then(|| value.unchecked_into())
     }
 }
 

@@ -1,15 +1,20 @@
 //! Reading the user's options object: every documented key, type-checked, with
 //! unknown keys rejected so a typo fails loudly instead of being ignored.
+//!
+//! The options given so far are kept merged in one object of the SDK's own; each
+//! call (`getInstance`, a later `getInstance` for the account, `setOptions`)
+//! checks its keys, merges them into a copy of that object, and derives the whole
+//! configuration from the copy. Nothing changes when a check fails.
 
 use crate::core::text::concat;
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::callbacks::Callbacks;
 use super::device_id;
 use super::error::{ErrorCode, NimError};
 use super::get;
-use crate::core::config::{self, SessionConfig};
+use crate::core::config::{self, AuthType, SessionConfig, DEFAULT_HEARTBEAT_MS};
 use crate::core::text::truncate_chars;
 
 /// Which call the options come from.
@@ -28,36 +33,13 @@ pub enum Source {
 pub struct Options {
     /// What the session needs (device id and socket URL resolved).
     pub config: SessionConfig,
-    /// The user's functions.
+    /// The user's functions and `debug`; they hold the merged options object.
     pub callbacks: Callbacks,
     /// `skipConnectionOnInitialize`.
     pub skip_connection_on_initialize: bool,
-    /// `deviceId` as given.
-    pub device_id: Option<String>,
-    /// `isFixedDeviceId`.
-    pub is_fixed_device_id: bool,
-    /// `socketUrl` as given.
-    pub socket_url: Option<String>,
-    /// `lbsUrl` as given.
-    pub lbs_url: Option<String>,
-    /// `defaultLink` as given (a string becomes a list of one).
-    pub default_link: Option<Vec<String>>,
 }
 
 impl Options {
-    fn empty() -> Self {
-        Options {
-            config: SessionConfig::new("", "", "", ""),
-            callbacks: Callbacks::default(),
-            skip_connection_on_initialize: false,
-            device_id: None,
-            is_fixed_device_id: false,
-            socket_url: None,
-            lbs_url: None,
-            default_link: None,
-        }
-    }
-
     /// Reads `value` over `base` (the live options, for merges and `setOptions`).
     pub fn parse(
         value: &JsValue,
@@ -70,107 +52,113 @@ impl Options {
             .ok_or_else(|| {
                 NimError::new(ErrorCode::InvalidArgument, "options must be an object")
             })?;
-        let mut o = base.cloned().unwrap_or_else(Options::empty);
-        o.callbacks = o.callbacks.fork();
+        let merged = Object::new();
+        if let Some(base) = base {
+            Object::assign(&merged, base.callbacks.merged());
+        }
         let keys = Object::keys(object);
         for at in 0..keys.length() {
             let key = keys.get(at);
             let name = key.as_string().unwrap_or_default();
             let v = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+            // An `undefined` value leaves the option as it was.
             if v.is_undefined() {
                 continue;
             }
-            o.apply(&name, &v, source)?;
-        }
-        o.check()?;
-        Ok(o)
-    }
-
-    fn apply(&mut self, name: &str, v: &JsValue, source: Source) -> Result<(), NimError> {
-        let Some(at) = OPTIONS.iter().position(|(known, _)| *known == name) else {
-            return Err(NimError::new(
-                ErrorCode::UnknownOption,
-                concat(&["unknown option `", name, "`"]),
-            ));
-        };
-        let Value {
-            text,
-            number,
-            flag,
-            function,
-            list,
-        } = Value::read(name, OPTIONS[at].1, v)?;
-        let c = &mut self.config;
-        let cb = &mut self.callbacks;
-        // The arms follow the order of `OPTIONS`.
-        match at {
-            0 => c.app_key = text,
-            1 => match source {
-                Source::GetInstance => c.account = text,
-                Source::MergeInstance if text == c.account => {}
-                _ => {
+            check_kind(&name, &v)?;
+            if name == "account" {
+                let same = base.is_some_and(|b| v.as_string().as_ref() == Some(&b.config.account));
+                if source == Source::SetOptions || (source == Source::MergeInstance && !same) {
                     return Err(NimError::new(
                         ErrorCode::UnknownOption,
                         "option `account` cannot change; use another instance",
-                    ))
+                    ));
                 }
-            },
-            2 => c.token = text,
-            3 => c.auth_type = config::check_auth_type(number)?,
-            4 => c.login_ext = text,
-            5 => c.custom_tag = text,
-            6 => c.custom_client_type = config::check_custom_client_type(number)?,
-            7 => c.need_reconnect = flag,
-            8 => c.reconnection_attempts = config::check_reconnection_attempts(number)?,
-            9 => c.quick_reconnect = flag,
-            10 => c.heartbeat_interval = config::check_heartbeat_interval(number)?,
-            11 => self.skip_connection_on_initialize = flag,
-            12 => self.socket_url = Some(text),
-            13 => self.lbs_url = Some(text),
-            14 => self.default_link = Some(list),
-            15 => self.device_id = Some(text),
-            16 => self.is_fixed_device_id = flag,
-            17 => cb.debug = flag,
-            // `logFunc`, `reconnectDelayProvider` and the `on*` callbacks.
-            _ => cb.set(name, function.as_ref()),
+            }
+            // Setting a property of a plain object of our own cannot fail.
+            let _ = Reflect::set(&merged, &key, &v);
         }
-        Ok(())
+        Options::derive(merged)
     }
 
-    /// Checks the rules that span keys and fills in what is derived.
-    fn check(&mut self) -> Result<(), NimError> {
-        let c = &mut self.config;
-        config::check_required("appKey", &c.app_key)?;
-        config::check_required("account", &c.account)?;
-        config::check_required("token", &c.token)?;
-        config::check_custom_tag(&c.custom_tag)?;
-        if let Some(id) = &self.device_id {
+    /// The options that `merged` holds, with every rule checked.
+    fn derive(merged: Object) -> Result<Self, NimError> {
+        let m = &merged;
+        let text = |key: &str| get(m, key).as_string();
+        let flag = |key: &str, default: bool| get(m, key).as_bool().unwrap_or(default);
+        let number = |key: &str| get(m, key).as_f64();
+        let required = |key: &'static str| {
+            let value = text(key).unwrap_or_default();
+            config::check_required(key, &value).map(|()| value)
+        };
+        let app_key = required("appKey")?;
+        let account = required("account")?;
+        let token = required("token")?;
+        let custom_tag = text("customTag").unwrap_or_default();
+        config::check_custom_tag(&custom_tag)?;
+        let device_id = text("deviceId");
+        if let Some(id) = &device_id {
             config::check_device_id(id)?;
         }
-        if let Some(url) = &self.lbs_url {
+        let lbs_url = text("lbsUrl");
+        if let Some(url) = &lbs_url {
             config::check_lbs_url(url)?;
         }
-        let default_links = self.default_link.clone().unwrap_or_default();
+        let default_links = strings(&get(m, "defaultLink")).unwrap_or_default();
         config::check_default_link(&default_links)?;
+        let auth_type = match number("authType") {
+            Some(n) => config::check_auth_type(n)?,
+            None => AuthType::Static,
+        };
+        let custom_client_type = match number("customClientType") {
+            Some(n) => config::check_custom_client_type(n)?,
+            None => 0,
+        };
+        let reconnection_attempts = match number("reconnectionAttempts") {
+            Some(n) => config::check_reconnection_attempts(n)?,
+            None => None,
+        };
+        let heartbeat_interval = match number("heartbeatInterval") {
+            Some(n) => config::check_heartbeat_interval(n)?,
+            None => DEFAULT_HEARTBEAT_MS,
+        };
         // `socketUrl` pins one address; without it, LBS and `defaultLink` give them.
-        let (socket_url, lbs_url, default_links) = match &self.socket_url {
+        let (socket_url, lbs_url, default_links) = match text("socketUrl") {
             Some(url) => {
-                config::check_socket_url(url)?;
-                (url.clone(), None, Vec::new())
+                config::check_socket_url(&url)?;
+                (url, None, Vec::new())
             }
-            None if self.lbs_url.is_some() || !default_links.is_empty() => {
-                (String::new(), self.lbs_url.clone(), default_links)
+            None if lbs_url.is_some() || !default_links.is_empty() => {
+                (String::new(), lbs_url, default_links)
             }
             None => (same_origin_socket_url(), None, Vec::new()),
         };
-        c.socket_url = socket_url;
-        c.lbs_url = lbs_url;
-        c.default_links = default_links;
-        c.secure_page = page_protocol().as_deref() == Some("https:");
-        c.device_id = device_id::resolve(self.device_id.as_deref(), self.is_fixed_device_id);
-        c.os = user_agent();
-        c.has_delay_provider = self.callbacks.get("reconnectDelayProvider").is_some();
-        Ok(())
+        let callbacks = Callbacks::new(merged.clone(), flag("debug", false));
+        let config = SessionConfig {
+            socket_url,
+            lbs_url,
+            default_links,
+            secure_page: page_protocol().as_deref() == Some("https:"),
+            app_key,
+            account,
+            token,
+            auth_type,
+            login_ext: text("loginExt").unwrap_or_default(),
+            custom_tag,
+            custom_client_type,
+            device_id: device_id::resolve(device_id.as_deref(), flag("isFixedDeviceId", false)),
+            os: user_agent(),
+            need_reconnect: flag("needReconnect", true),
+            reconnection_attempts,
+            quick_reconnect: flag("quickReconnect", false),
+            heartbeat_interval,
+            has_delay_provider: callbacks.get("reconnectDelayProvider").is_some(),
+        };
+        Ok(Options {
+            config,
+            callbacks,
+            skip_connection_on_initialize: flag("skipConnectionOnInitialize", false),
+        })
     }
 }
 
@@ -217,7 +205,7 @@ enum Kind {
     List,
 }
 
-/// Every documented option and its kind, in the order of [`Options::apply`]'s arms.
+/// Every documented option and its kind.
 const OPTIONS: [(&str, Kind); 25] = [
     ("appKey", Kind::Text),
     ("account", Kind::Text),
@@ -246,43 +234,34 @@ const OPTIONS: [(&str, Kind); 25] = [
     ("onerror", Kind::Function),
 ];
 
-/// One option's value, type-checked; only the field of its [`Kind`] is set.
-#[derive(Default)]
-struct Value {
-    text: String,
-    number: f64,
-    flag: bool,
-    function: Option<Function>,
-    list: Vec<String>,
-}
-
-impl Value {
-    fn read(name: &str, kind: Kind, v: &JsValue) -> Result<Value, NimError> {
-        let mut value = Value::default();
-        let read = match kind {
-            Kind::Text => v.as_string().map(|text| value.text = text),
-            Kind::Number => v.as_f64().map(|number| value.number = number),
-            Kind::Flag => v.as_bool().map(|flag| value.flag = flag),
-            Kind::Function if v.is_null() => Some(()),
-            Kind::Function => v
-                .dyn_ref::<Function>()
-                .map(|function| value.function = Some(function.clone())),
-            Kind::List => strings(v).map(|list| value.list = list),
-        };
-        read.map(|()| value).ok_or_else(|| {
-            let expected = match kind {
-                Kind::Text => "a string",
-                Kind::Number => "a number",
-                Kind::Flag => "a boolean",
-                Kind::Function => "a function",
-                Kind::List => "a string or an array of strings",
-            };
-            NimError::new(
-                ErrorCode::InvalidOption,
-                concat(&["option `", name, "` must be ", expected]),
-            )
-        })
+/// Checks that option `name` is documented and `v` is of its kind.
+fn check_kind(name: &str, v: &JsValue) -> Result<(), NimError> {
+    let mut kind = None;
+    for (known, k) in OPTIONS {
+        if known == name {
+            kind = Some(k);
+        }
     }
+    let Some(kind) = kind else {
+        return Err(NimError::new(
+            ErrorCode::UnknownOption,
+            concat(&["unknown option `", name, "`"]),
+        ));
+    };
+    let (ok, expected) = match kind {
+        Kind::Text => (v.is_string(), "a string"),
+        Kind::Number => (v.as_f64().is_some(), "a number"),
+        Kind::Flag => (v.as_bool().is_some(), "a boolean"),
+        Kind::Function => (v.is_null() || v.is_function(), "a function"),
+        Kind::List => (strings(v).is_some(), "a string or an array of strings"),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(NimError::new(
+        ErrorCode::InvalidOption,
+        concat(&["option `", name, "` must be ", expected]),
+    ))
 }
 
 /// A string, or an array of strings.
