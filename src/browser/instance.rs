@@ -9,9 +9,9 @@
 use crate::core::text::concat;
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
-use super::Listener;
+use super::{Input, Listener, Sink};
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -19,10 +19,10 @@ use super::callbacks::{call, debug, report, Callbacks};
 use super::device_id::random_seed;
 use super::done::Done;
 use super::error::NimError;
-use super::lbs::{LbsRequest, LbsSink};
+use super::lbs::LbsRequest;
 use super::options::Options;
 use super::page::{PageEvent, PageListeners};
-use super::socket::{Socket, SocketEvent, SocketSink};
+use super::socket::{Socket, SocketEvent};
 use super::timer::Timer;
 use crate::core::{Action, Event, KickTicket, RetryTicket, Session, SocketId};
 use crate::wire::payload;
@@ -64,7 +64,8 @@ pub struct Instance {
     /// dropped when one of them runs.
     releases: Vec<(u32, [Listener; 2])>,
     next_release: u32,
-    this: Weak<RefCell<Instance>>,
+    /// Where the socket, LBS requests, page listeners and timer report.
+    sink: Sink,
 }
 
 impl Instance {
@@ -86,7 +87,14 @@ impl Instance {
                 dispatching: false,
                 releases: Vec::new(),
                 next_release: 0,
-                this: this.clone(),
+                sink: {
+                    let this = this.clone();
+                    Rc::new(move |input| {
+                        if let Some(shared) = this.upgrade() {
+                            drive(&shared, |i, now| i.handle(now, input));
+                        }
+                    })
+                },
             })
         })
     }
@@ -119,7 +127,7 @@ impl Instance {
             self.perform(now, action);
         }
         while let Some(fetch) = self.session.poll_lbs_fetch() {
-            let request = LbsRequest::start(fetch.fetch, &fetch.url, &self.lbs_sink());
+            let request = LbsRequest::start(fetch.fetch, &fetch.url, &self.sink);
             self.lbs.push(request);
         }
         let waiting_for = self.session.locating();
@@ -131,7 +139,7 @@ impl Instance {
         if !self.session.is_active() {
             self.page = None;
         } else if self.page.is_none() {
-            self.page = PageListeners::install(self.page_sink());
+            self.page = PageListeners::install(&self.sink);
             if let Some(page) = &self.page {
                 self.session
                     .observe_page(page.is_visible(), page.is_online());
@@ -141,15 +149,7 @@ impl Instance {
             None => self.timer = None,
             Some(timer) if self.timer.as_ref().map(|t| t.0) != Some(timer.at) => {
                 let delay = timer.at.saturating_sub(now) + 1;
-                let this = self.this.clone();
-                let timeout = Timer::new(delay.min(i32::MAX as u64) as u32, move || {
-                    if let Some(shared) = this.upgrade() {
-                        drive(&shared, |i, now| {
-                            i.timer = None;
-                            i.session.handle_timeout(now);
-                        });
-                    }
-                });
+                let timeout = Timer::new(delay.min(i32::MAX as u64) as u32, &self.sink);
                 self.timer = Some((timer.at, timeout));
             }
             Some(_) => {}
@@ -163,7 +163,7 @@ impl Instance {
         match action {
             Action::Open { socket, url } => {
                 self.socket = None;
-                match Socket::open(&url, socket, &self.socket_sink()) {
+                match Socket::open(&url, socket, &self.sink) {
                     Ok(opened) => self.socket = Some((socket, opened)),
                     Err(_) => {
                         let reason = concat(&["cannot open a WebSocket to ", &url]);
@@ -188,48 +188,33 @@ impl Instance {
         }
     }
 
-    fn socket_sink(&self) -> SocketSink {
-        let this = self.this.clone();
-        Rc::new(move |socket, event| {
-            if let Some(shared) = this.upgrade() {
-                drive(&shared, |i, now| match event {
-                    SocketEvent::Open => i.session.handle_open(now, socket),
-                    SocketEvent::Message(message) => i.session.handle_message(now, socket, message),
-                    SocketEvent::Unreadable(detail) => {
-                        i.session.handle_unreadable(now, socket, &detail)
-                    }
-                    SocketEvent::Close { code, reason } => {
-                        i.session.handle_close(now, socket, code, &reason)
-                    }
-                });
+    /// Feeds what the browser reported.
+    fn handle(&mut self, now: u64, input: Input) {
+        let session = &mut self.session;
+        match input {
+            Input::Socket(socket, SocketEvent::Open) => session.handle_open(now, socket),
+            Input::Socket(socket, SocketEvent::Message(message)) => {
+                session.handle_message(now, socket, message)
             }
-        })
-    }
-
-    fn lbs_sink(&self) -> LbsSink {
-        let this = self.this.clone();
-        Rc::new(move |fetch, reply| {
-            if let Some(shared) = this.upgrade() {
-                drive(&shared, |i, now| {
-                    if let Some(at) = i.lbs.iter().position(|r| r.fetch == fetch) {
-                        i.lbs.remove(at);
-                    }
-                    i.session.handle_lbs_reply(now, fetch, reply);
-                });
+            Input::Socket(socket, SocketEvent::Unreadable(detail)) => {
+                session.handle_unreadable(now, socket, &detail)
             }
-        })
-    }
-
-    fn page_sink(&self) -> Rc<dyn Fn(PageEvent)> {
-        let this = self.this.clone();
-        Rc::new(move |event| {
-            if let Some(shared) = this.upgrade() {
-                drive(&shared, |i, now| match event {
-                    PageEvent::Online(online) => i.session.handle_online(now, online),
-                    PageEvent::Visible(visible) => i.session.handle_visibility(now, visible),
-                });
+            Input::Socket(socket, SocketEvent::Close { code, reason }) => {
+                session.handle_close(now, socket, code, &reason)
             }
-        })
+            Input::Lbs(fetch, reply) => {
+                if let Some(at) = self.lbs.iter().position(|r| r.fetch == fetch) {
+                    self.lbs.remove(at);
+                }
+                session.handle_lbs_reply(now, fetch, reply);
+            }
+            Input::Page(PageEvent::Online(online)) => session.handle_online(now, online),
+            Input::Page(PageEvent::Visible(visible)) => session.handle_visibility(now, visible),
+            Input::Timer => {
+                self.timer = None;
+                session.handle_timeout(now);
+            }
+        }
     }
 
     /// Everything waiting for the end of a disconnect, `disconnect`'s first;

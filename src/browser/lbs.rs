@@ -4,12 +4,10 @@
 //! web-sys features, which would add their glue to the package.
 
 use crate::core::text::concat;
-use std::rc::Rc;
-
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::Listener;
+use super::{Input, Listener, Sink};
 use crate::core::text::decimal;
 use crate::core::FetchId;
 use crate::wire::Json;
@@ -40,9 +38,6 @@ extern "C" {
 /// The addresses of a `code: 200` reply, or what went wrong.
 pub type LbsReply = Result<Vec<String>, String>;
 
-/// Where a request's outcome goes.
-pub type LbsSink = Rc<dyn Fn(FetchId, LbsReply)>;
-
 /// An LBS request in flight; it keeps its handlers until it settles.
 pub struct LbsRequest {
     /// Which request.
@@ -53,11 +48,11 @@ pub struct LbsRequest {
 
 impl LbsRequest {
     /// Starts `GET url`; `sink` gets the outcome once, after this call returns.
-    pub fn start(fetch: FetchId, url: &str, sink: &LbsSink) -> LbsRequest {
+    pub fn start(fetch: FetchId, url: &str, sink: &Sink) -> LbsRequest {
         let controller = AbortController::new();
         let listener = |reply: fn(JsValue) -> LbsReply| {
             let sink = sink.clone();
-            Listener::new(move |value: JsValue| sink(fetch, reply(value)))
+            Listener::new(move |value: JsValue| sink(Input::Lbs(fetch, reply(value))))
         };
         // Called with the parsed body, and with anything that failed on the way.
         let read = listener(|body| links(&body));
@@ -72,7 +67,7 @@ impl LbsRequest {
                     // The derived Promise is not needed: the handlers report everything.
                     let _ = body.then_call(&read_fn, &failed_fn);
                 }
-                Err(error) => fail_with(fetch, Err(describe(&error))),
+                Err(error) => fail_with(Input::Lbs(fetch, Err(describe(&error)))),
             }
         });
         let init = js_sys::Object::new();

@@ -52,3 +52,20 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
 /// A JavaScript event handler owned by Rust; one closure type for every handler
 /// keeps the wasm small.
 type Listener = wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>;
+
+/// What the browser reports to an instance.
+#[derive(Debug)]
+enum Input {
+    /// An event of the socket opened for this attempt.
+    Socket(crate::core::SocketId, socket::SocketEvent),
+    /// The outcome of an LBS request.
+    Lbs(crate::core::FetchId, lbs::LbsReply),
+    /// A page event.
+    Page(page::PageEvent),
+    /// The instance's timer fired.
+    Timer,
+}
+
+/// Where an instance's socket, LBS requests, page listeners and timer report: one
+/// closure per instance, which feeds the input to it.
+type Sink = std::rc::Rc<dyn Fn(Input)>;

@@ -1,9 +1,7 @@
 //! The page events that steer reconnects: `online`, `offline`, `pageshow` and
 //! `visibilitychange`, listened to only while a session is active.
 
-use std::rc::Rc;
-
-use super::{get, Listener};
+use super::{get, Input, Listener, Sink};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{EventTarget, Window};
 
@@ -25,7 +23,7 @@ pub struct PageListeners {
 
 impl PageListeners {
     /// Listens to the page, reporting to `sink`; `None` outside a window.
-    pub fn install(sink: Rc<dyn Fn(PageEvent)>) -> Option<PageListeners> {
+    pub fn install(sink: &Sink) -> Option<PageListeners> {
         let window = super::window()?;
         let document = get(&window, "document");
         if document.is_undefined() || document.is_null() {
@@ -37,32 +35,24 @@ impl PageListeners {
             document,
             listeners: Vec::new(),
         };
-        let on = |sink: &Rc<dyn Fn(PageEvent)>, make: Box<dyn Fn() -> PageEvent>| {
-            let sink = sink.clone();
-            Listener::new(move |_| sink(make()))
-        };
+        // One closure type for the four listeners keeps the wasm small.
         let document = page.document.clone();
-        let visible = move || is_visible(&document);
-        page.add(
-            true,
-            "online",
-            on(&sink, Box::new(|| PageEvent::Online(true))),
-        );
-        page.add(
-            true,
-            "offline",
-            on(&sink, Box::new(|| PageEvent::Online(false))),
-        );
-        page.add(
-            true,
-            "pageshow",
-            on(&sink, Box::new(|| PageEvent::Visible(true))),
-        );
-        page.add(
-            false,
-            "visibilitychange",
-            on(&sink, Box::new(move || PageEvent::Visible(visible()))),
-        );
+        let listener = |which: u8| {
+            let sink = sink.clone();
+            let document = document.clone();
+            Listener::new(move |_| {
+                sink(Input::Page(match which {
+                    0 => PageEvent::Online(true),
+                    1 => PageEvent::Online(false),
+                    2 => PageEvent::Visible(true),
+                    _ => PageEvent::Visible(is_visible(&document)),
+                }))
+            })
+        };
+        page.add(true, "online", listener(0));
+        page.add(true, "offline", listener(1));
+        page.add(true, "pageshow", listener(2));
+        page.add(false, "visibilitychange", listener(3));
         Some(page)
     }
 

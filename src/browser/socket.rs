@@ -1,8 +1,6 @@
 //! One WebSocket and the closures that listen to it, released together on drop.
 
-use std::rc::Rc;
-
-use super::{get, set, Listener};
+use super::{get, set, Input, Listener, Sink};
 use wasm_bindgen::JsValue;
 use web_sys::WebSocket;
 
@@ -32,9 +30,6 @@ pub enum SocketEvent {
 /// The socket's handler properties, in the order of `Socket::_listeners`.
 const HANDLERS: [&str; 3] = ["onopen", "onmessage", "onclose"];
 
-/// Where a socket's events go.
-pub type SocketSink = Rc<dyn Fn(SocketId, SocketEvent)>;
-
 /// An open or opening WebSocket; dropping it detaches the listeners and closes it.
 pub struct Socket {
     ws: WebSocket,
@@ -43,13 +38,13 @@ pub struct Socket {
 
 impl Socket {
     /// Opens `url`, reporting to `sink` under `id`.
-    pub fn open(url: &str, id: SocketId, sink: &SocketSink) -> Result<Socket, JsValue> {
+    pub fn open(url: &str, id: SocketId, sink: &Sink) -> Result<Socket, JsValue> {
         let ws = WebSocket::new(url)?;
         set(&ws, "binaryType", &"arraybuffer".into());
         // One closure type for all three keeps the wasm small.
         let listener = |read: fn(JsValue) -> SocketEvent| {
             let sink = sink.clone();
-            Listener::new(move |event: JsValue| sink(id, read(event)))
+            Listener::new(move |event: JsValue| sink(Input::Socket(id, read(event))))
         };
         let listeners = [
             listener(|_| SocketEvent::Open),

@@ -3,7 +3,7 @@
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
-use super::Listener;
+use super::{Input, Listener, Sink};
 
 #[wasm_bindgen]
 extern "C" {
@@ -22,9 +22,10 @@ pub struct Timer {
 }
 
 impl Timer {
-    /// Calls `fire` once, after `ms` milliseconds.
-    pub fn new(ms: u32, mut fire: impl FnMut() + 'static) -> Timer {
-        let handler = Listener::new(move |_| fire());
+    /// Reports [`Input::Timer`] to `sink` once, after `ms` milliseconds.
+    pub fn new(ms: u32, sink: &Sink) -> Timer {
+        let sink = sink.clone();
+        let handler = Listener::new(move |_| sink(Input::Timer));
         let id = set_timeout(handler.as_ref().unchecked_ref(), ms);
         Timer {
             id,
