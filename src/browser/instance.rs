@@ -91,7 +91,7 @@ impl Instance {
                     let this = this.clone();
                     Rc::new(move |input| {
                         if let Some(shared) = this.upgrade() {
-                            drive(&shared, |i, now| i.handle(now, input));
+                            drive(&shared, input);
                         }
                     })
                 },
@@ -99,23 +99,19 @@ impl Instance {
         })
     }
 
-    /// Registers a pending `kick` completion.
-    pub fn await_kick(&mut self, ticket: KickTicket, done: Done) {
-        self.kicks.push((ticket, done));
-    }
-
-    /// Registers a pending `disconnect` completion.
-    pub fn await_disconnect(&mut self, done: Done) {
-        self.disconnects.push(done);
-    }
-
     /// Starts destroying: silences callbacks and logs out; `done` fires at the end.
-    pub fn begin_destroy(&mut self, now: u64, done: Done) {
+    fn begin_destroy(&mut self, now: u64, done: Done) {
         self.destroys.push(done);
         if self.lifecycle == Lifecycle::Live {
             self.lifecycle = Lifecycle::Destroying;
             self.session.disconnect(now);
         }
+    }
+
+    /// Replaces the options.
+    fn set_options(&mut self, now: u64, options: Options) {
+        self.session.set_config(now, options.config.clone());
+        self.options = options;
     }
 
     /// Performs the session's actions, re-arms the timer, keeps the page listeners
@@ -188,31 +184,52 @@ impl Instance {
         }
     }
 
-    /// Feeds what the browser reported.
+    /// Feeds one input to the session.
     fn handle(&mut self, now: u64, input: Input) {
-        let session = &mut self.session;
         match input {
-            Input::Socket(socket, SocketEvent::Open) => session.handle_open(now, socket),
+            Input::Connect(options) => {
+                if let Some(options) = options {
+                    self.set_options(now, options);
+                }
+                self.session.connect(now);
+            }
+            Input::Disconnect(done) => {
+                self.disconnects.push(done);
+                self.session.disconnect(now);
+            }
+            Input::Destroy(done) => self.begin_destroy(now, done),
+            Input::SetOptions(options) => self.set_options(now, options),
+            Input::Kick(device_ids, custom, done) => {
+                let ticket = self.session.kick(device_ids, custom);
+                self.kicks.push((ticket, done));
+            }
+            Input::RetryDelay(ticket, provided) => {
+                self.session.handle_retry_delay(now, ticket, provided)
+            }
+            Input::RetryReleased(ticket) => self.session.handle_retry_released(now, ticket),
+            Input::Socket(socket, SocketEvent::Open) => self.session.handle_open(now, socket),
             Input::Socket(socket, SocketEvent::Message(message)) => {
-                session.handle_message(now, socket, message)
+                self.session.handle_message(now, socket, message)
             }
             Input::Socket(socket, SocketEvent::Unreadable(detail)) => {
-                session.handle_unreadable(now, socket, &detail)
+                self.session.handle_unreadable(now, socket, &detail)
             }
             Input::Socket(socket, SocketEvent::Close { code, reason }) => {
-                session.handle_close(now, socket, code, &reason)
+                self.session.handle_close(now, socket, code, &reason)
             }
             Input::Lbs(fetch, reply) => {
                 if let Some(at) = self.lbs.iter().position(|r| r.fetch == fetch) {
                     self.lbs.remove(at);
                 }
-                session.handle_lbs_reply(now, fetch, reply);
+                self.session.handle_lbs_reply(now, fetch, reply);
             }
-            Input::Page(PageEvent::Online(online)) => session.handle_online(now, online),
-            Input::Page(PageEvent::Visible(visible)) => session.handle_visibility(now, visible),
+            Input::Page(PageEvent::Online(online)) => self.session.handle_online(now, online),
+            Input::Page(PageEvent::Visible(visible)) => {
+                self.session.handle_visibility(now, visible)
+            }
             Input::Timer => {
                 self.timer = None;
-                session.handle_timeout(now);
+                self.session.handle_timeout(now);
             }
         }
     }
@@ -243,18 +260,16 @@ fn now_ms() -> u64 {
 }
 
 /// Feeds one input to the instance, performs what follows, then calls user code.
-pub fn drive<R>(shared: &Shared, input: impl FnOnce(&mut Instance, u64) -> R) -> R {
-    let result = {
+pub fn drive(shared: &Shared, input: Input) {
+    {
         // Never borrowed here already: user code only runs from `dispatch`, after
         // this borrow ends, and browser events are never delivered synchronously.
         let mut this = shared.borrow_mut();
         let now = now_ms();
-        let result = input(&mut this, now);
+        this.handle(now, input);
         this.settle(now);
-        result
-    };
+    }
     dispatch(shared);
-    result
 }
 
 /// Delivers queued events, one at a time, with no borrow held during user code.
@@ -302,9 +317,7 @@ fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
         Event::RetryDelayNeeded { ticket, proposed } => {
             let delay = JsValue::from(proposed as f64);
             let provided = user("reconnectDelayProvider", &delay).and_then(|v| v.as_f64());
-            drive(shared, |i, now| {
-                i.session.handle_retry_delay(now, ticket, provided)
-            });
+            drive(shared, Input::RetryDelay(ticket, provided));
         }
         Event::WillReconnect {
             ticket,
@@ -355,9 +368,7 @@ fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<Js
         Reflect::get(v, &"then".into()).is_ok_and(|then| then.is_instance_of::<Function>())
     });
     let Some(thenable) = thenable else {
-        drive(shared, |i, now| {
-            i.session.handle_retry_released(now, ticket)
-        });
+        drive(shared, Input::RetryReleased(ticket));
         return;
     };
     let key = {
@@ -399,7 +410,5 @@ fn released(shared: &Shared, key: u32, ticket: RetryTicket, rejection: Option<Js
             &error,
         );
     }
-    drive(shared, |i, now| {
-        i.session.handle_retry_released(now, ticket)
-    });
+    drive(shared, Input::RetryReleased(ticket));
 }

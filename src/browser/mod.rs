@@ -53,9 +53,24 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
 /// keeps the wasm small.
 type Listener = wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>;
 
-/// What the browser reports to an instance.
-#[derive(Debug)]
+/// One input to an instance: a method call, or what the browser or a user
+/// callback reported. Every input goes through `instance::drive`.
 enum Input {
+    /// `connect()`; from a later `getInstance`, with the options merged into the
+    /// live ones.
+    Connect(Option<options::Options>),
+    /// `disconnect()`, with its completion.
+    Disconnect(done::Done),
+    /// `destroy()`, with its completion.
+    Destroy(done::Done),
+    /// `setOptions()`, already merged into the live options.
+    SetOptions(options::Options),
+    /// `kick()`: the device ids, `custom`, and the completion.
+    Kick(Vec<String>, String, done::Done),
+    /// `reconnectDelayProvider` answered (`None` when it gave no number).
+    RetryDelay(crate::core::RetryTicket, Option<f64>),
+    /// `onwillreconnect` returned, or the Promise it returned settled.
+    RetryReleased(crate::core::RetryTicket),
     /// An event of the socket opened for this attempt.
     Socket(crate::core::SocketId, socket::SocketEvent),
     /// The outcome of an LBS request.

@@ -10,6 +10,7 @@ use super::done::Done;
 use super::error::{ErrorCode, NimError};
 use super::instance::{drive, Instance, Lifecycle, Shared};
 use super::options::{Options, Source};
+use super::Input;
 use crate::core::text::decimal;
 use crate::wire::payload;
 use nim_protocol::MAX_KICK_DEVICE_IDS;
@@ -70,11 +71,7 @@ impl Nim {
                 Some(&shared.borrow().options),
                 Source::MergeInstance,
             )?;
-            drive(&shared, |i, now| {
-                i.session.set_config(now, merged.config.clone());
-                i.options = merged;
-                i.session.connect(now);
-            });
+            drive(&shared, Input::Connect(Some(merged)));
             return Ok(object);
         }
         let parsed = Options::parse(&options, None, Source::GetInstance)?;
@@ -91,7 +88,7 @@ impl Nim {
             })
         });
         if connect {
-            drive(&shared, |i, now| i.session.connect(now));
+            drive(&shared, Input::Connect(None));
         }
         Ok(object)
     }
@@ -104,7 +101,7 @@ impl Nim {
         let promises = Array::new();
         for Registered { shared, .. } in all {
             let (done, promise) = Done::new(None);
-            drive(&shared, |i, now| i.begin_destroy(now, done));
+            drive(&shared, Input::Destroy(done));
             promises.push(&promise);
         }
         let mut settle = None;
@@ -128,7 +125,7 @@ impl Nim {
     /// `connect()`: logs in unless logged in or logging in.
     #[wasm_bindgen(skip_typescript)]
     pub fn connect(&self) -> Result<(), JsValue> {
-        drive(self.live()?, |i, now| i.session.connect(now));
+        drive(self.live()?, Input::Connect(None));
         Ok(())
     }
 
@@ -138,10 +135,7 @@ impl Nim {
     pub fn disconnect(&self, options: JsValue) -> Result<JsValue, JsValue> {
         let shared = self.live()?;
         let (done, returned) = Done::new(done_option(&options, "disconnect")?);
-        drive(shared, |i, now| {
-            i.await_disconnect(done);
-            i.session.disconnect(now);
-        });
+        drive(shared, Input::Disconnect(done));
         Ok(returned)
     }
 
@@ -156,7 +150,7 @@ impl Nim {
             return Ok(returned);
         }
         unregister(&self.shared);
-        drive(&self.shared, |i, now| i.begin_destroy(now, done));
+        drive(&self.shared, Input::Destroy(done));
         Ok(returned)
     }
 
@@ -166,10 +160,7 @@ impl Nim {
     pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
         let shared = self.live()?;
         let parsed = Options::parse(&options, Some(&shared.borrow().options), Source::SetOptions)?;
-        drive(shared, |i, now| {
-            i.session.set_config(now, parsed.config.clone());
-            i.options = parsed;
-        });
+        drive(shared, Input::SetOptions(parsed));
         Ok(())
     }
 
@@ -179,10 +170,7 @@ impl Nim {
         let shared = self.live()?;
         let (device_ids, custom) = kick_arguments(&options)?;
         let (done, returned) = Done::new(done_option(&options, "kick")?);
-        drive(shared, |i, _| {
-            let ticket = i.session.kick(device_ids, custom);
-            i.await_kick(ticket, done);
-        });
+        drive(shared, Input::Kick(device_ids, custom, done));
         Ok(returned)
     }
 
