@@ -30,7 +30,7 @@ pub fn kick_reason_name(reason: KickReason) -> &'static str {
 
 /// Reads one server message; `None` for an unknown `t` or a malformed one.
 pub fn server_message<J: Json>(v: &J) -> Option<ServerMessage> {
-    let message = match v.field("t")?.string()?.as_str() {
+    let message = match text(v, "t")?.as_str() {
         "loginOk" => {
             let id = u32_field(v, "id")?;
             let connection = connection_info(&v.field("connection")?)?;
@@ -52,12 +52,12 @@ pub fn server_message<J: Json>(v: &J) -> Option<ServerMessage> {
             device_ids: strings(&v.field("deviceIds")?)?,
         }),
         "kicked" => ServerMessage::Kicked(Kicked {
-            reason: kick_reason(&v.field("reason")?.string()?)?,
+            reason: kick_reason(&text(v, "reason")?)?,
             from: match v.field("from") {
                 Some(from) => Some(device_type(&from.string()?)?),
                 None => None,
             },
-            from_device_id: v.field("fromDeviceId").and_then(|id| id.string()),
+            from_device_id: text(v, "fromDeviceId"),
             custom: string_or_empty(v, "custom"),
         }),
         "logoutOk" => ServerMessage::LogoutOk(LogoutOk {
@@ -75,7 +75,7 @@ pub fn server_message<J: Json>(v: &J) -> Option<ServerMessage> {
 }
 
 fn connection_info<J: Json>(v: &J) -> Option<ConnectionInfo> {
-    let connection_id = v.field("connectionId")?.string()?;
+    let connection_id = text(v, "connectionId")?;
     Some(ConnectionInfo {
         last_login_device_id: string_or_empty(v, "lastLoginDeviceId"),
         custom_tag: string_or_empty(v, "customTag"),
@@ -96,11 +96,11 @@ fn ports<J: Json>(v: &J) -> Option<Vec<LoginPort>> {
 
 fn login_port<J: Json>(v: &J) -> Option<LoginPort> {
     // The required fields first: a missing one then has less to drop.
-    let device_type = device_type(&v.field("type")?.string()?)?;
-    let time = whole(&v.field("time")?, u64::MAX as f64)? as u64;
+    let device_type = device_type(&text(v, "type")?)?;
+    let time = whole(v, "time", u64::MAX as f64)? as u64;
     let online = v.field("online")?.boolean()?;
-    let device_id = v.field("deviceId")?.string()?;
-    let connection_id = v.field("connectionId")?.string()?;
+    let device_id = text(v, "deviceId")?;
+    let connection_id = text(v, "connectionId")?;
     Some(LoginPort {
         device_type,
         os: string_or_empty(v, "os"),
@@ -138,19 +138,25 @@ fn strings<J: Json>(v: &J) -> Option<Vec<String>> {
     Some(strings)
 }
 
-fn string_or_empty<J: Json>(v: &J, key: &str) -> String {
-    v.field(key).and_then(|s| s.string()).unwrap_or_default()
+/// Member `key` as a string.
+fn text<J: Json>(v: &J, key: &str) -> Option<String> {
+    v.field(key)?.string()
 }
 
-fn whole<J: Json>(v: &J, max: f64) -> Option<f64> {
-    let n = v.number()?;
+fn string_or_empty<J: Json>(v: &J, key: &str) -> String {
+    text(v, key).unwrap_or_default()
+}
+
+/// Member `key` as a whole number from 0 to `max`.
+fn whole<J: Json>(v: &J, key: &str, max: f64) -> Option<f64> {
+    let n = v.field(key)?.number()?;
     (n.fract() == 0.0 && (0.0..=max).contains(&n)).then_some(n)
 }
 
 fn u32_field<J: Json>(v: &J, key: &str) -> Option<u32> {
-    whole(&v.field(key)?, u32::MAX as f64).map(|n| n as u32)
+    whole(v, key, u32::MAX as f64).map(|n| n as u32)
 }
 
 fn u16_field<J: Json>(v: &J, key: &str) -> Option<u16> {
-    whole(&v.field(key)?, u16::MAX as f64).map(|n| n as u16)
+    whole(v, key, u16::MAX as f64).map(|n| n as u16)
 }
