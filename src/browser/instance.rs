@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::{Input, Listener, Sink};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::Promise;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::callbacks::{call, debug, report, Callbacks};
@@ -364,9 +364,7 @@ fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
 /// Releases a gated retry once `returned` (the value of `onwillreconnect`) settled,
 /// at once when it is not a Promise.
 fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<JsValue>) {
-    let thenable = returned.filter(|v| {
-        Reflect::get(v, &"then".into()).is_ok_and(|then| then.is_instance_of::<Function>())
-    });
+    let thenable = returned.filter(|v| super::get(v, "then").is_function());
     let Some(thenable) = thenable else {
         drive(shared, Input::RetryReleased(ticket));
         return;
@@ -390,7 +388,11 @@ fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<Js
     // user code that may call back into the instance. The handlers run later, as
     // microtasks, so they always find themselves in `releases`.
     // The derived Promise is not needed: the handlers report everything.
-    let _ = Promise::resolve(&thenable).then2(&handlers[0], &handlers[1]);
+    let _ = super::then(
+        &Promise::resolve(&thenable),
+        handlers[0].as_ref(),
+        handlers[1].as_ref(),
+    );
     shared.borrow_mut().releases.push((key, handlers));
 }
 

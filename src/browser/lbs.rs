@@ -7,7 +7,7 @@ use crate::core::text::concat;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::{Input, Listener, Sink};
+use super::{then, Input, Listener, Sink};
 use crate::core::text::decimal;
 use crate::core::FetchId;
 use crate::wire::Json;
@@ -25,14 +25,9 @@ extern "C" {
     fn abort(this: &AbortController);
 
     type FetchResponse;
+    /// The Promise of the parsed body.
     #[wasm_bindgen(method, catch)]
-    fn json(this: &FetchResponse) -> Result<Body, JsValue>;
-
-    /// The Promise of a response body.
-    type Body;
-    /// `body.then(resolve, reject)` with handlers held as plain functions.
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_call(this: &Body, resolve: &JsValue, reject: &JsValue) -> JsValue;
+    fn json(this: &FetchResponse) -> Result<JsValue, JsValue>;
 }
 
 /// The addresses of a `code: 200` reply, or what went wrong.
@@ -65,21 +60,22 @@ impl LbsRequest {
             match response.json() {
                 Ok(body) => {
                     // The derived Promise is not needed: the handlers report everything.
-                    let _ = body.then_call(&read_fn, &failed_fn);
+                    let _ = then(&body, &read_fn, &failed_fn);
                 }
                 Err(error) => fail_with(Input::Lbs(fetch, Err(describe(&error)))),
             }
         });
         let init = js_sys::Object::new();
         super::set(&init, "signal", &super::get(&controller, "signal"));
-        match global_fetch(url, &init) {
-            Ok(promise) => {
-                let _ = promise.then2(&response, &failed);
-            }
-            Err(error) => {
-                let _ = Promise::reject(&error).catch(&failed);
-            }
-        }
+        // The derived Promise is not needed: the handlers report everything.
+        let _ = match global_fetch(url, &init) {
+            Ok(promise) => then(&promise, response.as_ref(), failed.as_ref()),
+            Err(error) => then(
+                &Promise::reject(&error),
+                &JsValue::UNDEFINED,
+                failed.as_ref(),
+            ),
+        };
         LbsRequest {
             fetch,
             controller,

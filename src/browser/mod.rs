@@ -43,6 +43,23 @@ fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A Promise, as far as `then` goes.
+    type Thenable;
+    /// `promise.then(resolve, reject)`.
+    #[wasm_bindgen(method, js_name = then)]
+    fn then(this: &Thenable, resolve: &JsValue, reject: &JsValue) -> JsValue;
+}
+
+/// `promise.then(resolve, reject)` with the handlers as plain values (functions,
+/// closures, `undefined`); one import for every Promise the driver waits on. The
+/// derived Promise is returned.
+fn then(promise: &JsValue, resolve: &JsValue, reject: &JsValue) -> JsValue {
+    use wasm_bindgen::JsCast;
+    promise.unchecked_ref::<Thenable>().then(resolve, reject)
+}
+
 /// `target[key] = value`; a failure (not an object, a throwing setter) is ignored,
 /// as web-sys's setters ignore it.
 fn set(target: &JsValue, key: &str, value: &JsValue) {

@@ -3,7 +3,7 @@
 use crate::core::text::concat;
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::done::Done;
@@ -60,10 +60,8 @@ impl Nim {
     /// on first use; later calls merge `options` into it and call `connect()`.
     #[wasm_bindgen(js_name = getInstance, skip_typescript)]
     pub fn get_instance(options: JsValue) -> Result<JsValue, JsValue> {
-        let account = options
-            .dyn_ref::<Object>()
-            .and_then(|o| Reflect::get(o, &"account".into()).ok())
-            .and_then(|a| a.as_string())
+        let account = super::get(&options, "account")
+            .as_string()
             .unwrap_or_default();
         if let Some((object, shared)) = find(&account) {
             let merged = Options::parse(
@@ -109,15 +107,8 @@ impl Nim {
         // The executor runs synchronously inside `new Promise`, so `settle` is set.
         if let Some((resolve, reject)) = settle {
             // `Promise.all` resolves with an array; ours resolves with `undefined`.
-            // `then` is called through `Reflect` since js-sys's `then` wants Rust
-            // closures, and these are plain JS functions.
             let resolve = resolve.bind1(&JsValue::NULL, &JsValue::UNDEFINED);
-            let all = js_sys::Promise::all(&promises);
-            if let Ok(then) = Reflect::get(&all, &"then".into()) {
-                let _ = then
-                    .unchecked_into::<Function>()
-                    .call2(&all, &resolve, &reject);
-            }
+            super::then(&js_sys::Promise::all(&promises), &resolve, &reject);
         }
         gone
     }
@@ -212,16 +203,17 @@ fn done_option(options: &JsValue, method: &str) -> Result<Option<Function>, NimE
     if options.is_undefined() || options.is_null() {
         return Ok(None);
     }
-    let done = Reflect::get(options, &"done".into()).unwrap_or(JsValue::UNDEFINED);
+    let done = super::get(options, "done");
     if done.is_undefined() || done.is_null() {
         return Ok(None);
     }
-    done.dyn_into::<Function>().map(Some).map_err(|_| {
-        NimError::new(
-            ErrorCode::InvalidArgument,
-            concat(&["`", method, "({done})`: `done` must be a function"]),
-        )
-    })
+    if done.is_function() {
+        return Ok(Some(done.unchecked_into()));
+    }
+    Err(NimError::new(
+        ErrorCode::InvalidArgument,
+        concat(&["`", method, "({done})`: `done` must be a function"]),
+    ))
 }
 
 /// `deviceIds` (1 to 64 non-empty strings) and `custom` of a `kick` call.

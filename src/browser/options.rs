@@ -46,12 +46,13 @@ impl Options {
         base: Option<&Options>,
         source: Source,
     ) -> Result<Self, NimError> {
-        let object: &Object = value
-            .dyn_ref()
-            .filter(|_| !value.is_null())
-            .ok_or_else(|| {
-                NimError::new(ErrorCode::InvalidArgument, "options must be an object")
-            })?;
+        if !value.is_object() {
+            return Err(NimError::new(
+                ErrorCode::InvalidArgument,
+                "options must be an object",
+            ));
+        }
+        let object: &Object = value.unchecked_ref();
         let merged = Object::new();
         if let Some(base) = base {
             Object::assign(&merged, base.callbacks.merged());
