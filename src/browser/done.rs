@@ -1,8 +1,8 @@
 //! How an asynchronous method reports back: the user's `done` callback, or a
 //! Promise when `done` was omitted.
 
-use js_sys::{Function, Promise};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
 
 use super::callbacks::{report, Callbacks};
 
@@ -27,12 +27,7 @@ impl Done {
         if let Some(done) = done {
             return (Done::Callback(done), JsValue::UNDEFINED);
         }
-        let mut parts = None;
-        let promise = Promise::new(&mut |resolve, reject| parts = Some((resolve, reject)));
-        // The executor runs synchronously inside `new Promise`, so `parts` is set.
-        let Some((resolve, reject)) = parts else {
-            wasm_bindgen::throw_str("nim-wasm: the Promise executor did not run")
-        };
+        let (promise, resolve, reject) = pending();
         (Done::Promise { resolve, reject }, promise.into())
     }
 
@@ -59,4 +54,27 @@ impl Done {
             report(callbacks, "done threw", &thrown);
         }
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `new Promise(executor)`.
+    #[wasm_bindgen(js_name = Promise)]
+    type PromiseClass;
+    #[wasm_bindgen(constructor, js_class = "Promise")]
+    fn new(executor: &JsValue) -> PromiseClass;
+}
+
+/// A pending Promise and the functions that settle it.
+///
+/// The executor is `holder.push` bound to an array of our own, so `new Promise`
+/// leaves `[undefined, resolve, reject]` in it (`bind1` also binds a first
+/// argument): no Rust closure, whose JS glue would cost more than this function.
+pub fn pending() -> (Promise, Function, Function) {
+    let holder = Array::new();
+    let push: Function = super::get(&holder, "push").unchecked_into();
+    let promise = PromiseClass::new(&push.bind1(&holder, &JsValue::UNDEFINED)).unchecked_into();
+    // `new Promise` runs the executor before it returns, so both are there.
+    let settle = |at| holder.get(at).unchecked_into::<Function>();
+    (promise, settle(1), settle(2))
 }

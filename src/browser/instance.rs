@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use super::{Input, Listener, Sink};
 use js_sys::Promise;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use super::callbacks::{call, debug, report, Callbacks};
 use super::device_id::random_seed;
@@ -251,12 +251,15 @@ impl Instance {
 
 /// The driver's clock: ms since the page loaded, monotonic.
 fn now_ms() -> u64 {
-    let now = super::window()
-        .map(|w| super::get(&w, "performance"))
-        .filter(|p| !p.is_undefined() && !p.is_null())
-        .map(|p| p.unchecked_into::<web_sys::Performance>().now())
-        .unwrap_or_else(js_sys::Date::now);
-    now as u64
+    performance_now().unwrap_or_else(|_| js_sys::Date::now()) as u64
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `performance.now()` (a window's or a worker's); it throws where
+    /// there is no `performance`.
+    #[wasm_bindgen(catch, js_namespace = performance, js_name = now)]
+    fn performance_now() -> Result<f64, JsValue>;
 }
 
 /// Feeds one input to the instance, performs what follows, then calls user code.

@@ -102,14 +102,10 @@ impl Nim {
             drive(&shared, Input::Destroy(done));
             promises.push(&promise);
         }
-        let mut settle = None;
-        let gone = js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-        // The executor runs synchronously inside `new Promise`, so `settle` is set.
-        if let Some((resolve, reject)) = settle {
-            // `Promise.all` resolves with an array; ours resolves with `undefined`.
-            let resolve = resolve.bind1(&JsValue::NULL, &JsValue::UNDEFINED);
-            super::then(&js_sys::Promise::all(&promises), &resolve, &reject);
-        }
+        let (gone, resolve, reject) = super::done::pending();
+        // `Promise.all` resolves with an array; ours resolves with `undefined`.
+        let resolve = resolve.bind1(&JsValue::NULL, &JsValue::UNDEFINED);
+        super::then(&js_sys::Promise::all(&promises), &resolve, &reject);
         gone
     }
 
