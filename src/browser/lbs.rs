@@ -7,7 +7,7 @@ use crate::core::text::concat;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::{then, Input, Listener, Sink};
+use super::{listener, then, Input, Listener, Sink};
 use crate::core::text::decimal;
 use crate::core::FetchId;
 use crate::wire::Json;
@@ -45,13 +45,13 @@ impl LbsRequest {
     /// Starts `GET url`; `sink` gets the outcome once, after this call returns.
     pub fn start(fetch: FetchId, url: &str, sink: &Sink) -> LbsRequest {
         let controller = AbortController::new();
-        let listener = |reply: fn(JsValue) -> LbsReply| {
-            let sink = sink.clone();
-            Listener::new(move |value: JsValue| sink(Input::Lbs(fetch, reply(value))))
-        };
         // Called with the parsed body, and with anything that failed on the way.
-        let read = listener(|body| links(&body));
-        let failed = listener(|error| Err(describe(&error)));
+        let read = listener(sink, fetch.0, |id, body| {
+            Input::Lbs(FetchId(id), links(&body))
+        });
+        let failed = listener(sink, fetch.0, |id, error| {
+            Input::Lbs(FetchId(id), Err(describe(&error)))
+        });
         let read_fn: JsValue = AsRef::<JsValue>::as_ref(&read).clone();
         let failed_fn: JsValue = AsRef::<JsValue>::as_ref(&failed).clone();
         let fail_with = sink.clone();

@@ -101,3 +101,11 @@ enum Input {
 /// Where an instance's socket, LBS requests, page listeners and timer report: one
 /// closure per instance, which feeds the input to it.
 type Sink = std::rc::Rc<dyn Fn(Input)>;
+
+/// A handler that reports `read(id, its argument)` to `sink`. Every socket, LBS,
+/// page and timer handler is one of these: a single closure type, since each one
+/// adds its own glue to the wasm.
+fn listener(sink: &Sink, id: u32, read: fn(u32, JsValue) -> Input) -> Listener {
+    let sink = sink.clone();
+    Listener::new(move |value| sink(read(id, value)))
+}

@@ -1,7 +1,7 @@
 //! The page events that steer reconnects: `online`, `offline`, `pageshow` and
 //! `visibilitychange`, listened to only while a session is active.
 
-use super::{get, Input, Listener, Sink};
+use super::{get, listener, Input, Listener, Sink};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{EventTarget, Window};
 
@@ -36,23 +36,22 @@ impl PageListeners {
             listeners: Vec::new(),
         };
         // One closure type for the four listeners keeps the wasm small.
-        let document = page.document.clone();
-        let listener = |which: u8| {
-            let sink = sink.clone();
-            let document = document.clone();
-            Listener::new(move |_| {
-                sink(Input::Page(match which {
+        let page_listener = |which: u32| {
+            listener(sink, which, |which, _| {
+                Input::Page(match which {
                     0 => PageEvent::Online(true),
                     1 => PageEvent::Online(false),
                     2 => PageEvent::Visible(true),
-                    _ => PageEvent::Visible(is_visible(&document)),
-                }))
+                    _ => PageEvent::Visible(
+                        super::window().is_some_and(|w| is_visible(&get(&w, "document"))),
+                    ),
+                })
             })
         };
-        page.add(true, "online", listener(0));
-        page.add(true, "offline", listener(1));
-        page.add(true, "pageshow", listener(2));
-        page.add(false, "visibilitychange", listener(3));
+        page.add(true, "online", page_listener(0));
+        page.add(true, "offline", page_listener(1));
+        page.add(true, "pageshow", page_listener(2));
+        page.add(false, "visibilitychange", page_listener(3));
         Some(page)
     }
 

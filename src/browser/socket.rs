@@ -1,6 +1,6 @@
 //! One WebSocket and the closures that listen to it, released together on drop.
 
-use super::{get, set, Input, Listener, Sink};
+use super::{get, listener, set, Input, Listener, Sink};
 use wasm_bindgen::JsValue;
 use web_sys::WebSocket;
 
@@ -41,17 +41,21 @@ impl Socket {
     pub fn open(url: &str, id: SocketId, sink: &Sink) -> Result<Socket, JsValue> {
         let ws = WebSocket::new(url)?;
         set(&ws, "binaryType", &"arraybuffer".into());
-        // One closure type for all three keeps the wasm small.
-        let listener = |read: fn(JsValue) -> SocketEvent| {
-            let sink = sink.clone();
-            Listener::new(move |event: JsValue| sink(Input::Socket(id, read(event))))
-        };
         let listeners = [
-            listener(|_| SocketEvent::Open),
-            listener(|e| read_frame(&get(&e, "data"))),
-            listener(|e| SocketEvent::Close {
-                code: get(&e, "code").as_f64().unwrap_or(0.0) as u16,
-                reason: get(&e, "reason").as_string().unwrap_or_default(),
+            listener(sink, id.0, |id, _| {
+                Input::Socket(SocketId(id), SocketEvent::Open)
+            }),
+            listener(sink, id.0, |id, e| {
+                Input::Socket(SocketId(id), read_frame(&get(&e, "data")))
+            }),
+            listener(sink, id.0, |id, e| {
+                Input::Socket(
+                    SocketId(id),
+                    SocketEvent::Close {
+                        code: get(&e, "code").as_f64().unwrap_or(0.0) as u16,
+                        reason: get(&e, "reason").as_string().unwrap_or_default(),
+                    },
+                )
             }),
         ];
         for at in 0..HANDLERS.len() {

@@ -3,7 +3,7 @@
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
-use super::{Input, Listener, Sink};
+use super::{listener, Input, Listener, Sink};
 
 #[wasm_bindgen]
 extern "C" {
@@ -24,8 +24,7 @@ pub struct Timer {
 impl Timer {
     /// Reports [`Input::Timer`] to `sink` once, after `ms` milliseconds.
     pub fn new(ms: u32, sink: &Sink) -> Timer {
-        let sink = sink.clone();
-        let handler = Listener::new(move |_| sink(Input::Timer));
+        let handler = listener(sink, 0, |_, _| Input::Timer);
         let id = set_timeout(handler.as_ref().unchecked_ref(), ms);
         Timer {
             id,
