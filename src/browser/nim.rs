@@ -11,7 +11,6 @@ use super::error::{ErrorCode, NimError};
 use super::instance::{drive, Instance, Lifecycle, Shared};
 use super::options::{Options, Source};
 use super::Input;
-use crate::core::text::decimal;
 use crate::wire::payload;
 use nim_protocol::MAX_KICK_DEVICE_IDS;
 
@@ -212,6 +211,9 @@ fn done_option(options: &JsValue, method: &str) -> Result<Option<Function>, NimE
     ))
 }
 
+// The message of `kick_arguments` spells the limit out.
+const _: () = assert!(MAX_KICK_DEVICE_IDS == 64);
+
 /// `deviceIds` (1 to 64 non-empty strings) and `custom` of a `kick` call.
 fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> {
     let invalid = |message: &str| NimError::new(ErrorCode::InvalidArgument, message);
@@ -222,6 +224,10 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
     let ids: Array = ids
         .dyn_into()
         .map_err(|_| invalid("`kick`: `deviceIds` must be an array of device ids"))?;
+    let count = ids.length() as usize;
+    if count == 0 || count > MAX_KICK_DEVICE_IDS {
+        return Err(invalid("`kick`: `deviceIds` must hold 1 to 64 device ids"));
+    }
     let mut device_ids = Vec::new();
     for at in 0..ids.length() {
         match ids.get(at).as_string() {
@@ -232,13 +238,6 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
                 ))
             }
         }
-    }
-    if device_ids.is_empty() || device_ids.len() > MAX_KICK_DEVICE_IDS {
-        return Err(invalid(&concat(&[
-            "`kick`: `deviceIds` must hold 1 to ",
-            &decimal(MAX_KICK_DEVICE_IDS as u64),
-            " device ids",
-        ])));
     }
     let custom = Reflect::get(options, &"custom".into()).unwrap_or(JsValue::UNDEFINED);
     let custom = match custom.as_string() {
