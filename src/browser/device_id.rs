@@ -3,12 +3,16 @@
 
 use std::cell::RefCell;
 
-use wasm_bindgen::JsCast;
-use web_sys::{Crypto, Storage};
+use js_sys::Function;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Crypto;
 
 use super::get;
 
 const STORAGE_KEY: &str = "nim-wasm:deviceId";
+
+/// The digits of a lowercase hex number.
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 thread_local! {
     /// The id used when storage is unavailable (private mode, sandboxed frames).
@@ -31,23 +35,36 @@ pub fn resolve(explicit: Option<&str>, fixed: bool) -> String {
                 },
             )
         })
-        .filter(|s| !s.is_undefined() && !s.is_null())
-        .map(JsCast::unchecked_into::<Storage>);
+        .filter(|s| !s.is_undefined() && !s.is_null());
     match storage {
         Some(storage) => stored(&storage),
         None => PAGE_ID.with(|id| id.borrow_mut().get_or_insert_with(random_id).clone()),
     }
 }
 
-fn stored(storage: &Storage) -> String {
-    if let Ok(Some(id)) = storage.get_item(STORAGE_KEY) {
+/// The id kept in `storage`, or a new one stored there.
+///
+/// `getItem` and `setItem` are called as plain functions, through the calls every
+/// callback already uses, rather than as two more imports in the JS glue.
+fn stored(storage: &JsValue) -> String {
+    let key = JsValue::from_str(STORAGE_KEY);
+    let method = |name| {
+        let method = get(storage, name);
+        method
+            .is_function()
+            .then(|| method.unchecked_into::<Function>())
+    };
+    let kept = method("getItem").and_then(|get_item| get_item.call1(storage, &key).ok());
+    if let Some(id) = kept.and_then(|id| id.as_string()) {
         if !id.is_empty() {
             return id;
         }
     }
     let id = random_id();
     // A full or blocked storage only costs the id's stability.
-    let _ = storage.set_item(STORAGE_KEY, &id);
+    if let Some(set_item) = method("setItem") {
+        let _ = set_item.call2(storage, &key, &JsValue::from_str(&id));
+    }
     id
 }
 
@@ -57,10 +74,8 @@ pub fn random_id() -> String {
     let mut bytes = [0u8; 16];
     random_bytes(&mut bytes);
     for byte in bytes {
-        for nibble in [byte >> 4, byte & 15] {
-            // A nibble is below 16, so it is a hex digit.
-            id.push(char::from_digit(nibble.into(), 16).unwrap_or('0'));
-        }
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 15)]));
     }
     id
 }
