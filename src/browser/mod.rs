@@ -60,6 +60,21 @@ fn then(promise: &JsValue, resolve: &JsValue, reject: &JsValue) -> JsValue {
     promise.unchecked_ref::<Thenable>().then(resolve, reject)
 }
 
+/// `target[name](a, b)`: a method call through the function calls every callback
+/// already uses, rather than one more import in the JS glue per method. The DOM
+/// methods called this way ignore a trailing `undefined`. Fails when `target`
+/// has no such method or the method throws.
+fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
+    use wasm_bindgen::JsCast;
+    let method = get(target, name);
+    if !method.is_function() {
+        return Err(JsValue::UNDEFINED);
+    }
+    method
+        .unchecked_ref::<js_sys::Function>()
+        .call2(target, a, b)
+}
+
 /// `target[key] = value`; a failure (not an object, a throwing setter) is ignored,
 /// as web-sys's setters ignore it.
 fn set(target: &JsValue, key: &str, value: &JsValue) {

@@ -1,9 +1,9 @@
 //! The page events that steer reconnects: `online`, `offline`, `pageshow` and
 //! `visibilitychange`, listened to only while a session is active.
 
-use super::{get, listener, Input, Listener, Sink};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{EventTarget, Window};
+use super::{get, invoke, listener, Input, Listener, Sink};
+use wasm_bindgen::JsValue;
+use web_sys::Window;
 
 /// What the page reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub enum PageEvent {
 /// The installed listeners; dropping removes them.
 pub struct PageListeners {
     window: Window,
-    document: EventTarget,
+    document: JsValue,
     listeners: Vec<(bool, &'static str, Listener)>,
 }
 
@@ -29,7 +29,6 @@ impl PageListeners {
         if document.is_undefined() || document.is_null() {
             return None;
         }
-        let document: EventTarget = document.unchecked_into();
         let mut page = PageListeners {
             window,
             document,
@@ -66,19 +65,27 @@ impl PageListeners {
         get(&navigator, "onLine").as_bool().unwrap_or(false)
     }
 
-    fn target(&self, on_window: bool) -> &EventTarget {
+    fn target(&self, on_window: bool) -> &JsValue {
         if on_window {
-            self.window.unchecked_ref()
+            self.window.as_ref()
         } else {
             &self.document
         }
     }
 
+    /// `addEventListener` or `removeEventListener` on the window or the document.
+    fn listen(&self, method: &str, on_window: bool, name: &str, listener: &Listener) {
+        // On a live window or document, neither throws.
+        let _ = invoke(
+            self.target(on_window),
+            method,
+            &name.into(),
+            listener.as_ref(),
+        );
+    }
+
     fn add(&mut self, on_window: bool, name: &'static str, listener: Listener) {
-        // Adding a listener to a live window or document cannot throw.
-        let _ = self
-            .target(on_window)
-            .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+        self.listen("addEventListener", on_window, name, &listener);
         self.listeners.push((on_window, name, listener));
     }
 }
@@ -91,9 +98,7 @@ fn is_visible(document: &JsValue) -> bool {
 impl Drop for PageListeners {
     fn drop(&mut self) {
         for (on_window, name, listener) in std::mem::take(&mut self.listeners) {
-            let _ = self
-                .target(on_window)
-                .remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+            self.listen("removeEventListener", on_window, name, &listener);
         }
     }
 }

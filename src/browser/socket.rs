@@ -1,6 +1,6 @@
 //! One WebSocket and the closures that listen to it, released together on drop.
 
-use super::{get, listener, set, Input, Listener, Sink};
+use super::{get, invoke, listener, set, Input, Listener, Sink};
 use wasm_bindgen::JsValue;
 use web_sys::WebSocket;
 
@@ -71,7 +71,7 @@ impl Socket {
     pub fn send(&self, message: &ClientMessage) -> Result<(), JsValue> {
         let value: JsValue = wire::client_message(message);
         let text = js_sys::JSON::stringify(&value)?;
-        self.ws.send_with_str(&String::from(text))
+        invoke(&self.ws, "send", &text, &JsValue::UNDEFINED).map(drop)
     }
 }
 
@@ -86,7 +86,7 @@ impl Drop for Socket {
             .is_some_and(|state| state < 2.0)
         {
             // Closing with 1000 and no reason cannot throw.
-            let _ = self.ws.close_with_code(1000);
+            let _ = invoke(&self.ws, "close", &1000.into(), &JsValue::UNDEFINED);
         }
     }
 }
