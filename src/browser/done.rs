@@ -6,18 +6,15 @@ use wasm_bindgen::prelude::*;
 
 use super::callbacks::{report, Callbacks};
 
-/// One pending completion.
+/// One pending completion: the function to call on success and the one to call
+/// on failure, each with the result or the error as its one argument.
+///
+/// For a `done` callback they are `done` bound to `null` (so `done(null, result)`)
+/// and `done` itself (`done(error)`); for a Promise, its `resolve` and `reject`.
 #[derive(Debug)]
-pub enum Done {
-    /// `done(err)` / `done(null, result)`.
-    Callback(Function),
-    /// The Promise returned to the caller.
-    Promise {
-        /// Settles it with a value.
-        resolve: Function,
-        /// Settles it with an error.
-        reject: Function,
-    },
+pub struct Done {
+    succeed: Function,
+    fail: Function,
 }
 
 impl Done {
@@ -25,34 +22,40 @@ impl Done {
     /// `done`, else the Promise.
     pub fn new(done: Option<Function>) -> (Done, JsValue) {
         if let Some(done) = done {
-            return (Done::Callback(done), JsValue::UNDEFINED);
+            let succeed = done
+                .bind1(&JsValue::UNDEFINED, &JsValue::NULL)
+                .unchecked_into();
+            return (
+                Done {
+                    succeed,
+                    fail: done,
+                },
+                JsValue::UNDEFINED,
+            );
         }
         let (promise, resolve, reject) = pending();
-        (Done::Promise { resolve, reject }, promise.into())
+        let done = Done {
+            succeed: resolve,
+            fail: reject,
+        };
+        (done, promise.into())
     }
 
     /// Completes with `value`.
     pub fn succeed(self, callbacks: &Callbacks, value: &JsValue) {
-        self.finish(callbacks, false, value);
+        finish(callbacks, &self.succeed, value);
     }
 
     /// Fails with `error`.
     pub fn fail(self, callbacks: &Callbacks, error: &JsValue) {
-        self.finish(callbacks, true, error);
+        finish(callbacks, &self.fail, error);
     }
+}
 
-    /// `done(error)` or `done(null, value)`; `reject(error)` or `resolve(value)`.
-    fn finish(self, callbacks: &Callbacks, failed: bool, value: &JsValue) {
-        let result = match self {
-            Done::Callback(done) if failed => done.call1(&JsValue::UNDEFINED, value),
-            Done::Callback(done) => done.call2(&JsValue::UNDEFINED, &JsValue::NULL, value),
-            Done::Promise { resolve, reject } => {
-                (if failed { reject } else { resolve }).call1(&JsValue::UNDEFINED, value)
-            }
-        };
-        if let Err(thrown) = result {
-            report(callbacks, "done threw", &thrown);
-        }
+/// Calls `settle(value)`; a `done` that throws is reported.
+fn finish(callbacks: &Callbacks, settle: &Function, value: &JsValue) {
+    if let Err(thrown) = settle.call1(&JsValue::UNDEFINED, value) {
+        report(callbacks, "done threw", &thrown);
     }
 }
 
