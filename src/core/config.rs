@@ -218,16 +218,18 @@ pub fn check_lbs_url(value: &str) -> Result<(), OptionError> {
 
 /// `defaultLink`: each entry a bare `host:port` or a `ws:`/`wss:` URL.
 pub fn check_default_link(links: &[String]) -> Result<(), OptionError> {
-    let bad = |link: &String| {
-        link.is_empty()
-            || link.bytes().any(|b| b.is_ascii_whitespace())
-            || (has_scheme(link) && !link.starts_with("ws://") && !link.starts_with("wss://"))
-    };
-    if links.iter().any(bad) {
-        return Err(OptionError::new(
-            "defaultLink",
-            "must be a host:port or a ws:// or wss:// URL, or an array of them",
-        ));
+    for link in links {
+        let mut bad = link.is_empty()
+            || (has_scheme(link) && !link.starts_with("ws://") && !link.starts_with("wss://"));
+        for byte in link.bytes() {
+            bad |= byte.is_ascii_whitespace();
+        }
+        if bad {
+            return Err(OptionError::new(
+                "defaultLink",
+                "must be a host:port or a ws:// or wss:// URL, or an array of them",
+            ));
+        }
     }
     Ok(())
 }
