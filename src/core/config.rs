@@ -148,28 +148,31 @@ pub fn check_custom_tag(value: &str) -> Result<(), OptionError> {
 
 /// `customClientType`: an integer > 0.
 pub fn check_custom_client_type(value: f64) -> Result<u32, OptionError> {
-    whole(value)
-        .filter(|v| *v > 0)
-        .ok_or_else(|| OptionError::new("customClientType", "must be an integer greater than 0"))
+    match whole(value) {
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(OptionError::new(
+            "customClientType",
+            "must be an integer greater than 0",
+        )),
+    }
 }
 
 /// `heartbeatInterval`: an integer number of ms, from [`MIN_HEARTBEAT_MS`] to
 /// [`MAX_HEARTBEAT_MS`].
 pub fn check_heartbeat_interval(value: f64) -> Result<u32, OptionError> {
-    whole(value)
-        .filter(|v| (MIN_HEARTBEAT_MS..=MAX_HEARTBEAT_MS).contains(v))
-        .ok_or_else(|| {
-            OptionError::new(
-                "heartbeatInterval",
-                &concat(&[
-                    "must be an integer from ",
-                    &decimal(MIN_HEARTBEAT_MS.into()),
-                    " to ",
-                    &decimal(MAX_HEARTBEAT_MS.into()),
-                    " (ms)",
-                ]),
-            )
-        })
+    match whole(value) {
+        Some(v) if (MIN_HEARTBEAT_MS..=MAX_HEARTBEAT_MS).contains(&v) => Ok(v),
+        _ => Err(OptionError::new(
+            "heartbeatInterval",
+            &concat(&[
+                "must be an integer from ",
+                &decimal(MIN_HEARTBEAT_MS.into()),
+                " to ",
+                &decimal(MAX_HEARTBEAT_MS.into()),
+                " (ms)",
+            ]),
+        )),
+    }
 }
 
 /// `reconnectionAttempts`: an integer >= 0, or `Infinity` (unlimited).
@@ -177,12 +180,13 @@ pub fn check_reconnection_attempts(value: f64) -> Result<Option<u32>, OptionErro
     if value == f64::INFINITY {
         return Ok(None);
     }
-    whole(value).map(Some).ok_or_else(|| {
-        OptionError::new(
+    match whole(value) {
+        Some(v) => Ok(Some(v)),
+        None => Err(OptionError::new(
             "reconnectionAttempts",
             "must be an integer of at least 0, or Infinity",
-        )
-    })
+        )),
+    }
 }
 
 /// `authType`: 0 or 1.
@@ -256,8 +260,11 @@ pub fn provided_delay(provided: Option<f64>, proposed: u64) -> u64 {
 
 /// `value` as a `u32` when it is a whole number in range.
 fn whole(value: f64) -> Option<u32> {
-    (value.is_finite() && value.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&value))
-        .then_some(value as u32)
+    if value.is_finite() && value.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&value) {
+        Some(value as u32)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

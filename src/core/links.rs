@@ -67,11 +67,7 @@ impl Round {
 
 /// `lbs_url` with `k=<app_key>` appended (after `?`, or `&` when it has a query).
 pub fn lbs_request_url(lbs_url: &str, app_key: &str) -> String {
-    let glue = if contains(lbs_url, b"?") {
-        "&"
-    } else {
-        "?"
-    };
+    let glue = if contains(lbs_url, b"?") { "&" } else { "?" };
     concat(&[lbs_url, glue, "k=", &encode_uri_component(app_key)])
 }
 
@@ -82,11 +78,7 @@ pub fn normalize_link(link: &str, secure: bool) -> String {
         return link.to_owned();
     }
     let scheme = if secure { "wss://" } else { "ws://" };
-    let path = if contains(link, b"/") {
-        ""
-    } else {
-        "/ws"
-    };
+    let path = if contains(link, b"/") { "" } else { "/ws" };
     concat(&[scheme, link, path])
 }
 
