@@ -147,8 +147,10 @@ pub struct Session {
     round: Round,
     kicks: Vec<(u32, KickTicket)>,
     next_id: u32,
-    actions: VecDeque<Action>,
-    fetches: VecDeque<LbsFetch>,
+    /// Actions and LBS requests not polled yet, oldest first: a few at a time, so a
+    /// `Vec` whose front is removed costs less wasm than a `VecDeque`.
+    actions: Vec<Action>,
+    fetches: Vec<LbsFetch>,
     events: VecDeque<Event>,
 }
 
@@ -168,8 +170,8 @@ impl Session {
             round: Round::default(),
             kicks: Vec::new(),
             next_id: 0,
-            actions: VecDeque::new(),
-            fetches: VecDeque::new(),
+            actions: Vec::new(),
+            fetches: Vec::new(),
             events: VecDeque::new(),
         }
     }
@@ -592,12 +594,12 @@ impl Session {
 
     /// The next thing to do to the socket; drain before [`Session::poll_event`].
     pub fn poll_action(&mut self) -> Option<Action> {
-        self.actions.pop_front()
+        take_first(&mut self.actions)
     }
 
     /// The next LBS request to make; drain with [`Session::poll_action`].
     pub fn poll_lbs_fetch(&mut self) -> Option<LbsFetch> {
-        self.fetches.pop_front()
+        take_first(&mut self.fetches)
     }
 
     /// The next event for the user or a pending request.
@@ -647,7 +649,7 @@ impl Session {
         } else if let Some(lbs_url) = &self.config.lbs_url {
             let url = lbs_request_url(lbs_url, &self.config.app_key);
             let fetch = FetchId(self.next_id());
-            self.fetches.push_back(LbsFetch { fetch, url });
+            self.fetches.push(LbsFetch { fetch, url });
             self.state = State::Locating {
                 fetch,
                 deadline: now + LBS_TIMEOUT_MS,
@@ -685,7 +687,7 @@ impl Session {
 
     fn open(&mut self, now: u64, run: Run, url: String) {
         let socket = SocketId(self.next_id());
-        self.actions.push_back(Action::Open { socket, url });
+        self.actions.push(Action::Open { socket, url });
         self.state = State::Connecting {
             socket,
             login: None,
@@ -964,11 +966,11 @@ impl Session {
     }
 
     fn send(&mut self, socket: SocketId, message: ClientMessage) {
-        self.actions.push_back(Action::Send { socket, message });
+        self.actions.push(Action::Send { socket, message });
     }
 
     fn release(&mut self, socket: SocketId) {
-        self.actions.push_back(Action::Close { socket });
+        self.actions.push(Action::Close { socket });
     }
 
     fn emit(&mut self, event: Event) {
@@ -977,6 +979,15 @@ impl Session {
 
     fn log(&mut self, line: String) {
         self.emit(Event::Log(line));
+    }
+}
+
+/// The first element of `queue`, removed.
+fn take_first<T>(queue: &mut Vec<T>) -> Option<T> {
+    if queue.is_empty() {
+        None
+    } else {
+        Some(queue.remove(0))
     }
 }
 
