@@ -919,7 +919,8 @@ impl Session {
 
     fn fail_requests(&mut self) {
         self.ports.clear();
-        for (_, ticket) in std::mem::take(&mut self.kicks) {
+        let kicks = std::mem::take(&mut self.kicks);
+        for &(_, ticket) in &kicks {
             self.emit(Event::KickSettled {
                 ticket,
                 outcome: Err(RequestFailure::Disconnected),
