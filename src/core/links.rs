@@ -41,15 +41,18 @@ pub struct Round {
 }
 
 impl Round {
-    /// Starts a round over `links`.
-    pub fn start(&mut self, links: Vec<String>) {
-        self.links = links;
+    /// Starts a round over `links`, each as a WebSocket URL ([`normalize_link`]).
+    pub fn start(&mut self, links: &[String], secure: bool) {
+        self.links.clear();
+        for link in links {
+            self.links.push(normalize_link(link, secure));
+        }
         self.next = 0;
     }
 
     /// Ends the round: the next attempt starts a new one.
     pub fn end(&mut self) {
-        self.start(Vec::new());
+        self.start(&[], false);
     }
 
     /// Whether an address of this round is left to try.
@@ -145,10 +148,10 @@ mod tests {
     #[test]
     fn a_round_hands_out_each_link_once() {
         let mut round = Round::default();
-        round.start(vec!["a".into(), "b".into()]);
-        assert_eq!(round.next_link().as_deref(), Some("a"));
+        round.start(&["a:1".into(), "wss://b/ws".into()], true);
+        assert_eq!(round.next_link().as_deref(), Some("wss://a:1/ws"));
         assert!(round.has_next());
-        assert_eq!(round.next_link().as_deref(), Some("b"));
+        assert_eq!(round.next_link().as_deref(), Some("wss://b/ws"));
         assert!(!round.has_next());
         assert_eq!(round.next_link(), None);
     }

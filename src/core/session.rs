@@ -38,7 +38,7 @@ use super::config::{
 use super::event::{
     Action, Disconnect, DisconnectCode, Event, KickTicket, RequestFailure, RetryTicket, SocketId,
 };
-use super::links::{lbs_request_url, normalize_link, FetchId, LbsFetch, Round, LBS_TIMEOUT_MS};
+use super::links::{lbs_request_url, FetchId, LbsFetch, Round, LBS_TIMEOUT_MS};
 use super::ports::LoginPorts;
 use super::text::decimal;
 use nim_protocol::LoginPort;
@@ -519,18 +519,19 @@ impl Session {
         if fetch != for_fetch {
             return;
         }
-        let links = match reply {
-            Ok(links) if !links.is_empty() => links,
+        let secure = self.config.secure_page;
+        match reply {
+            Ok(links) if !links.is_empty() => self.round.start(&links, secure),
             Ok(_) => {
                 self.log("LBS listed no address: using defaultLink".into());
-                self.config.default_links.clone()
+                self.round.start(&self.config.default_links, secure);
             }
             Err(error) => {
                 self.log(concat(&["LBS failed (", &error, "): using defaultLink"]));
-                self.config.default_links.clone()
+                self.round.start(&self.config.default_links, secure);
             }
-        };
-        self.start_round(now, run, links);
+        }
+        self.enter_round(now, run);
     }
 
     /// A timer armed from [`Session::poll_timeout`] fired (early or late is fine).
@@ -548,8 +549,9 @@ impl Session {
             }
             State::Locating { deadline, run, .. } if now >= deadline => {
                 self.log("LBS did not answer in time: using defaultLink".into());
-                let links = self.config.default_links.clone();
-                self.start_round(now, run, links);
+                let secure = self.config.secure_page;
+                self.round.start(&self.config.default_links, secure);
+                self.enter_round(now, run);
             }
             State::Connected {
                 socket,
@@ -644,8 +646,9 @@ impl Session {
         if let Some(url) = self.round.next_link() {
             self.open(now, run, url);
         } else if !self.config.socket_url.is_empty() {
-            let pinned = vec![self.config.socket_url.clone()];
-            self.start_round(now, run, pinned);
+            let pinned = std::slice::from_ref(&self.config.socket_url);
+            self.round.start(pinned, self.config.secure_page);
+            self.enter_round(now, run);
         } else if let Some(lbs_url) = &self.config.lbs_url {
             let url = lbs_request_url(lbs_url, &self.config.app_key);
             let fetch = FetchId(self.next_id());
@@ -656,16 +659,14 @@ impl Session {
                 run,
             };
         } else {
-            let links = self.config.default_links.clone();
-            self.start_round(now, run, links);
+            self.round
+                .start(&self.config.default_links, self.config.secure_page);
+            self.enter_round(now, run);
         }
     }
 
-    /// Starts a round over `links` (bare ones normalised) and tries the first.
-    fn start_round(&mut self, now: u64, run: Run, links: Vec<String>) {
-        let secure = self.config.secure_page;
-        let links = links.iter().map(|l| normalize_link(l, secure)).collect();
-        self.round.start(links);
+    /// Tries the first address of the round just started.
+    fn enter_round(&mut self, now: u64, run: Run) {
         match self.round.next_link() {
             Some(url) => self.open(now, run, url),
             None => {
