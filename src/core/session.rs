@@ -147,10 +147,13 @@ pub struct Session {
     round: Round,
     kicks: Vec<(u32, KickTicket)>,
     next_id: u32,
-    /// Actions and LBS requests not polled yet, oldest first: a few at a time, so a
-    /// `Vec` whose front is removed costs less wasm than a `VecDeque`.
+    /// Actions not polled yet, oldest first: a few at a time, so a `Vec` whose
+    /// front is removed costs less wasm than a `VecDeque`.
     actions: Vec<Action>,
-    fetches: Vec<LbsFetch>,
+    /// The LBS request not polled yet. One slot is enough: a newer request makes
+    /// an older one stale (its answer would be ignored), and one input starts at
+    /// most one.
+    fetch: Option<LbsFetch>,
     events: VecDeque<Event>,
 }
 
@@ -171,7 +174,7 @@ impl Session {
             kicks: Vec::new(),
             next_id: 0,
             actions: Vec::new(),
-            fetches: Vec::new(),
+            fetch: None,
             events: VecDeque::new(),
         }
     }
@@ -601,7 +604,7 @@ impl Session {
 
     /// The next LBS request to make; drain with [`Session::poll_action`].
     pub fn poll_lbs_fetch(&mut self) -> Option<LbsFetch> {
-        take_first(&mut self.fetches)
+        self.fetch.take()
     }
 
     /// The next event for the user or a pending request.
@@ -652,7 +655,7 @@ impl Session {
         } else if let Some(lbs_url) = &self.config.lbs_url {
             let url = lbs_request_url(lbs_url, &self.config.app_key);
             let fetch = FetchId(self.next_id());
-            self.fetches.push(LbsFetch { fetch, url });
+            self.fetch = Some(LbsFetch { fetch, url });
             self.state = State::Locating {
                 fetch,
                 deadline: now + LBS_TIMEOUT_MS,
