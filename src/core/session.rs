@@ -386,42 +386,42 @@ impl Session {
 
     /// The socket closed (or failed to open) with a WebSocket close code.
     pub fn handle_close(&mut self, now: u64, closed: SocketId, code: u16, reason: &str) {
-        match std::mem::replace(&mut self.state, State::Idle) {
-            State::Connecting { socket, run, .. } if socket == closed => {
-                self.release(socket);
-                match ending_for_close(code, reason) {
-                    Some(disconnect) => self.end(Disconnect {
-                        retry_count: run.retries,
-                        ..disconnect
-                    }),
-                    None => {
-                        self.log(concat(&[
-                            "connect attempt closed with ",
-                            &close_text(code, reason),
-                        ]));
-                        self.attempt_failed(now, run);
-                    }
-                }
-            }
-            State::Connected { socket, .. } if socket == closed => {
-                self.release(socket);
-                match ending_for_close(code, reason) {
-                    Some(disconnect) => self.end(disconnect),
-                    None => {
-                        self.log(concat(&["session closed with ", &close_text(code, reason)]));
-                        self.session_broke(now);
-                    }
-                }
-            }
+        // The attempt's run while logging in, `None` for a logged-in session.
+        let (socket, attempt) = match self.state {
+            State::Connecting { socket, run, .. } => (socket, Some(run)),
+            State::Connected { socket, .. } => (socket, None),
             State::LoggingOut {
                 socket,
                 then_connect,
                 ..
-            } if socket == closed => {
-                self.release(socket);
-                self.logged_out(now, then_connect);
+            } => {
+                if socket == closed {
+                    self.state = State::Idle;
+                    self.release(socket);
+                    self.logged_out(now, then_connect);
+                }
+                return;
             }
-            other => self.state = other,
+            _ => return,
+        };
+        if socket != closed {
+            return;
+        }
+        self.state = State::Idle;
+        self.release(socket);
+        let retry_count = attempt.map_or(0, |run| run.retries);
+        if let Some(disconnect) = ending_for_close(code, reason, retry_count) {
+            self.end(disconnect);
+            return;
+        }
+        let what = match attempt {
+            Some(_) => "connect attempt closed with ",
+            None => "session closed with ",
+        };
+        self.log(concat(&[what, &close_text(code, reason)]));
+        match attempt {
+            Some(run) => self.attempt_failed(now, run),
+            None => self.session_broke(now),
         }
     }
 
@@ -1001,8 +1001,9 @@ fn close_text(code: u16, reason: &str) -> String {
     concat(&[&decimal(code.into()), " ", reason])
 }
 
-/// The final `ondisconnect` a close code calls for, or `None` when it is worth a retry.
-fn ending_for_close(code: u16, reason: &str) -> Option<Disconnect> {
+/// The final `ondisconnect` a close code calls for, after `retry_count` retries, or
+/// `None` when it is worth a retry.
+fn ending_for_close(code: u16, reason: &str, retry_count: u32) -> Option<Disconnect> {
     let close = CloseCode(code);
     if close.reconnect() == Reconnect::WithBackoff {
         return None;
@@ -1031,5 +1032,5 @@ fn ending_for_close(code: u16, reason: &str) -> Option<Disconnect> {
             ),
         },
     };
-    Some(Disconnect::terminal(code, message, 0))
+    Some(Disconnect::terminal(code, message, retry_count))
 }
