@@ -91,6 +91,14 @@ struct Run {
     retries: u32,
 }
 
+impl Run {
+    /// The run after a logged-in session was lost: no retry spent yet.
+    const BROKEN: Run = Run {
+        had_session: true,
+        retries: 0,
+    };
+}
+
 #[derive(Debug)]
 enum State {
     Idle,
@@ -450,15 +458,19 @@ impl Session {
         if !self.config.quick_reconnect {
             return;
         }
-        match std::mem::replace(&mut self.state, State::Idle) {
-            State::Connected { socket, .. } => {
-                self.release(socket);
-                let run = Run {
-                    had_session: true,
-                    retries: 0,
-                };
+        // The attempt's run while logging in, `None` for a logged-in session.
+        let (socket, attempt) = match self.state {
+            State::Connecting { socket, run, .. } => (socket, Some(run)),
+            State::Connected { socket, .. } => (socket, None),
+            _ => return,
+        };
+        self.state = State::Idle;
+        self.release(socket);
+        let run = match attempt {
+            Some(run) => run,
+            None => {
                 self.fail_requests();
-                if self.may_retry(run) {
+                if self.may_retry(Run::BROKEN) {
                     self.emit(Event::Disconnect(Disconnect {
                         will_reconnect: true,
                         ..Disconnect::terminal(
@@ -468,14 +480,10 @@ impl Session {
                         )
                     }));
                 }
-                self.retry(now, run);
+                Run::BROKEN
             }
-            State::Connecting { socket, run, .. } => {
-                self.release(socket);
-                self.retry(now, run);
-            }
-            other => self.state = other,
-        }
+        };
+        self.retry(now, run);
     }
 
     // ---- the driver's answers --------------------------------------------------
@@ -801,13 +809,7 @@ impl Session {
     /// A logged-in session was lost without anyone asking for it.
     fn session_broke(&mut self, now: u64) {
         self.fail_requests();
-        self.retry(
-            now,
-            Run {
-                had_session: true,
-                retries: 0,
-            },
-        );
+        self.retry(now, Run::BROKEN);
     }
 
     fn may_retry(&self, run: Run) -> bool {
