@@ -99,7 +99,7 @@ impl Run {
     };
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 enum State {
     Idle,
     Locating {
@@ -547,18 +547,20 @@ impl Session {
 
     /// A timer armed from [`Session::poll_timeout`] fired (early or late is fine).
     pub fn handle_timeout(&mut self, now: u64) {
-        match std::mem::replace(&mut self.state, State::Idle) {
+        match self.state {
             State::Connecting {
                 socket,
                 deadline,
                 run,
                 ..
             } if now >= deadline => {
+                self.state = State::Idle;
                 self.release(socket);
                 self.log("connect attempt timed out".into());
                 self.attempt_failed(now, run);
             }
             State::Locating { deadline, run, .. } if now >= deadline => {
+                self.state = State::Idle;
                 self.log("LBS did not answer in time: using defaultLink".into());
                 let secure = self.config.secure_page;
                 self.round.start(&self.config.default_links, secure);
@@ -570,6 +572,7 @@ impl Session {
                 last_heard,
                 ..
             } if now >= last_heard + ping_every + PONG_GRACE_MS => {
+                self.state = State::Idle;
                 self.release(socket);
                 self.log("heard nothing from the server: connection dead".into());
                 self.session_broke(now);
@@ -593,13 +596,11 @@ impl Session {
                 deadline,
                 then_connect,
             } if now >= deadline => {
+                self.state = State::Idle;
                 self.release(socket);
                 self.logged_out(now, then_connect);
             }
-            other => {
-                self.state = other;
-                self.try_retry(now);
-            }
+            _ => self.try_retry(now),
         }
     }
 
