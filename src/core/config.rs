@@ -5,7 +5,7 @@ use super::text::concat;
 use nim_protocol::MAX_CUSTOM_TAG_CHARS;
 
 use super::links::has_scheme;
-use super::text::{char_count, decimal};
+use super::text::char_count;
 
 /// The default `heartbeatInterval`, in ms.
 pub const DEFAULT_HEARTBEAT_MS: u32 = 30_000;
@@ -131,17 +131,18 @@ pub fn check_required(option: &'static str, value: &str) -> Result<(), OptionErr
     Ok(())
 }
 
+// The rules with numbers in them are literals rather than text built from the
+// constants at run time, which costs wasm; a test checks that they agree.
+
+/// The rule of `customTag`, with [`MAX_CUSTOM_TAG_CHARS`].
+const CUSTOM_TAG_RULE: &str = "must have at most 32 characters";
+/// The rule of `heartbeatInterval`, with [`MIN_HEARTBEAT_MS`] and [`MAX_HEARTBEAT_MS`].
+const HEARTBEAT_RULE: &str = "must be an integer from 5000 to 60000 (ms)";
+
 /// `customTag`: at most [`MAX_CUSTOM_TAG_CHARS`] characters.
 pub fn check_custom_tag(value: &str) -> Result<(), OptionError> {
     if char_count(value) > MAX_CUSTOM_TAG_CHARS {
-        return Err(OptionError::new(
-            "customTag",
-            &concat(&[
-                "must have at most ",
-                &decimal(MAX_CUSTOM_TAG_CHARS as u64),
-                " characters",
-            ]),
-        ));
+        return Err(OptionError::new("customTag", CUSTOM_TAG_RULE));
     }
     Ok(())
 }
@@ -162,16 +163,7 @@ pub fn check_custom_client_type(value: f64) -> Result<u32, OptionError> {
 pub fn check_heartbeat_interval(value: f64) -> Result<u32, OptionError> {
     match whole(value) {
         Some(v) if (MIN_HEARTBEAT_MS..=MAX_HEARTBEAT_MS).contains(&v) => Ok(v),
-        _ => Err(OptionError::new(
-            "heartbeatInterval",
-            &concat(&[
-                "must be an integer from ",
-                &decimal(MIN_HEARTBEAT_MS.into()),
-                " to ",
-                &decimal(MAX_HEARTBEAT_MS.into()),
-                " (ms)",
-            ]),
-        )),
+        _ => Err(OptionError::new("heartbeatInterval", HEARTBEAT_RULE)),
     }
 }
 
@@ -270,12 +262,31 @@ fn whole(value: f64) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::text::decimal;
 
     #[test]
     fn messages_name_the_option() {
         let err = check_heartbeat_interval(1000.0).unwrap_err();
         assert_eq!(err.option, "heartbeatInterval");
         assert!(err.message.contains("heartbeatInterval"));
+    }
+
+    #[test]
+    fn rules_as_text_match_the_constants() {
+        let tag = concat(&[
+            "must have at most ",
+            &decimal(MAX_CUSTOM_TAG_CHARS as u64),
+            " characters",
+        ]);
+        assert_eq!(CUSTOM_TAG_RULE, tag);
+        let heartbeat = concat(&[
+            "must be an integer from ",
+            &decimal(MIN_HEARTBEAT_MS.into()),
+            " to ",
+            &decimal(MAX_HEARTBEAT_MS.into()),
+            " (ms)",
+        ]);
+        assert_eq!(HEARTBEAT_RULE, heartbeat);
     }
 
     #[test]
