@@ -192,13 +192,18 @@ pub fn check_auth_type(value: f64) -> Result<AuthType, OptionError> {
 
 /// `socketUrl`: a `ws:` or `wss:` URL.
 pub fn check_socket_url(value: &str) -> Result<(), OptionError> {
-    if value.starts_with("ws://") || value.starts_with("wss://") {
+    if is_ws_url(value) {
         return Ok(());
     }
     Err(OptionError::new(
         "socketUrl",
         "must be a ws:// or wss:// URL",
     ))
+}
+
+/// Whether `value` starts with `ws://` or `wss://`.
+fn is_ws_url(value: &str) -> bool {
+    value.starts_with("ws://") || value.starts_with("wss://")
 }
 
 /// `lbsUrl`: an `http:` or `https:` URL.
@@ -215,8 +220,7 @@ pub fn check_lbs_url(value: &str) -> Result<(), OptionError> {
 /// `defaultLink`: each entry a bare `host:port` or a `ws:`/`wss:` URL.
 pub fn check_default_link(links: &[String]) -> Result<(), OptionError> {
     for link in links {
-        let mut bad = link.is_empty()
-            || (has_scheme(link) && !link.starts_with("ws://") && !link.starts_with("wss://"));
+        let mut bad = link.is_empty() || (has_scheme(link) && !is_ws_url(link));
         for byte in link.bytes() {
             bad |= byte.is_ascii_whitespace();
         }
