@@ -389,7 +389,7 @@ impl Session {
                 *last_heard = now;
             }
         }
-        self.log(concat(&["ignored an unreadable frame: ", detail]));
+        self.log(&["ignored an unreadable frame: ", detail]);
     }
 
     /// The socket closed (or failed to open) with a WebSocket close code.
@@ -426,7 +426,7 @@ impl Session {
             Some(_) => "connect attempt closed with ",
             None => "session closed with ",
         };
-        self.log(concat(&[what, &close_text(code, reason)]));
+        self.log(&[what, &close_text(code, reason)]);
         match attempt {
             Some(run) => self.attempt_failed(now, run),
             None => self.session_broke(now),
@@ -534,11 +534,11 @@ impl Session {
         match reply {
             Ok(links) if !links.is_empty() => self.round.start(&links, secure),
             Ok(_) => {
-                self.log("LBS listed no address: using defaultLink".into());
+                self.log(&["LBS listed no address: using defaultLink"]);
                 self.round.start(&self.config.default_links, secure);
             }
             Err(error) => {
-                self.log(concat(&["LBS failed (", &error, "): using defaultLink"]));
+                self.log(&["LBS failed (", &error, "): using defaultLink"]);
                 self.round.start(&self.config.default_links, secure);
             }
         }
@@ -556,12 +556,12 @@ impl Session {
             } if now >= deadline => {
                 self.state = State::Idle;
                 self.release(socket);
-                self.log("connect attempt timed out".into());
+                self.log(&["connect attempt timed out"]);
                 self.attempt_failed(now, run);
             }
             State::Locating { deadline, run, .. } if now >= deadline => {
                 self.state = State::Idle;
-                self.log("LBS did not answer in time: using defaultLink".into());
+                self.log(&["LBS did not answer in time: using defaultLink"]);
                 let secure = self.config.secure_page;
                 self.round.start(&self.config.default_links, secure);
                 self.enter_round(now, run);
@@ -574,7 +574,7 @@ impl Session {
             } if now >= last_heard + ping_every + PONG_GRACE_MS => {
                 self.state = State::Idle;
                 self.release(socket);
-                self.log("heard nothing from the server: connection dead".into());
+                self.log(&["heard nothing from the server: connection dead"]);
                 self.session_broke(now);
             }
             State::Connected {
@@ -682,7 +682,7 @@ impl Session {
         match self.round.next_link() {
             Some(url) => self.open(now, run, url),
             None => {
-                self.log("no address to connect to (set socketUrl or defaultLink)".into());
+                self.log(&["no address to connect to (set socketUrl or defaultLink)"]);
                 self.retry(now, run);
             }
         }
@@ -746,12 +746,7 @@ impl Session {
                 run.retries,
             ));
         } else {
-            self.log(concat(&[
-                "login refused with ",
-                &decimal(code.into()),
-                ": ",
-                &message,
-            ]));
+            self.log(&["login refused with ", &decimal(code.into()), ": ", &message]);
             self.attempt_failed(now, run);
         }
     }
@@ -985,8 +980,9 @@ impl Session {
         self.events.push_back(event);
     }
 
-    fn log(&mut self, line: String) {
-        self.emit(Event::Log(line));
+    /// A line for the debug log: `parts` joined.
+    fn log(&mut self, parts: &[&str]) {
+        self.emit(Event::Log(concat(parts)));
     }
 }
 
