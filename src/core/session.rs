@@ -426,7 +426,7 @@ impl Session {
             Some(_) => "connect attempt closed with ",
             None => "session closed with ",
         };
-        self.log(&[what, &close_text(code, reason)]);
+        self.log(&[what, &decimal(code.into()), " ", reason]);
         match attempt {
             Some(run) => self.attempt_failed(now, run),
             None => self.session_broke(now),
@@ -995,11 +995,6 @@ fn take_first<T>(queue: &mut Vec<T>) -> Option<T> {
     }
 }
 
-/// `"<code> <reason>"` of a WebSocket close, for log lines and messages.
-fn close_text(code: u16, reason: &str) -> String {
-    concat(&[&decimal(code.into()), " ", reason])
-}
-
 /// The final `ondisconnect` a close code calls for, after `retry_count` retries, or
 /// `None` when it is worth a retry.
 fn ending_for_close(code: u16, reason: &str, retry_count: u32) -> Option<Disconnect> {
@@ -1025,7 +1020,9 @@ fn ending_for_close(code: u16, reason: &str, retry_count: u32) -> Option<Disconn
                 DisconnectCode::AllAttemptsFailed,
                 concat(&[
                     "the server closed the connection for good (",
-                    &close_text(code, reason),
+                    &decimal(code.into()),
+                    " ",
+                    reason,
                     ")",
                 ]),
             ),
