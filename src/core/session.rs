@@ -734,10 +734,10 @@ impl Session {
     }
 
     fn login_refused(&mut self, now: u64, code: u16, message: String) {
-        let State::Connecting { socket, run, .. } = std::mem::replace(&mut self.state, State::Idle)
-        else {
+        let State::Connecting { socket, run, .. } = self.state else {
             return;
         };
+        self.state = State::Idle;
         self.release(socket);
         if is_terminal_login_code(code) {
             self.end(Disconnect::terminal(
