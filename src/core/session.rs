@@ -268,7 +268,7 @@ impl Session {
     /// `disconnect()`: log out and stop reconnecting; ends with
     /// [`Event::DisconnectSettled`].
     pub fn disconnect(&mut self, now: u64) {
-        match std::mem::replace(&mut self.state, State::Idle) {
+        match &mut self.state {
             State::Idle => {
                 self.emit(Event::Disconnect(Disconnect::terminal(
                     DisconnectCode::AlreadyDisconnected,
@@ -278,11 +278,17 @@ impl Session {
                 self.emit(Event::DisconnectSettled);
             }
             State::Connecting { socket, .. } => {
+                let socket = *socket;
+                self.state = State::Idle;
                 self.release(socket);
                 self.emit(Event::DisconnectSettled);
             }
-            State::Locating { .. } | State::Waiting { .. } => self.emit(Event::DisconnectSettled),
+            State::Locating { .. } | State::Waiting { .. } => {
+                self.state = State::Idle;
+                self.emit(Event::DisconnectSettled);
+            }
             State::Connected { socket, .. } => {
+                let socket = *socket;
                 let id = self.next_id();
                 self.send(socket, ClientMessage::Logout(LogoutRequest { id }));
                 self.state = State::LoggingOut {
@@ -291,15 +297,7 @@ impl Session {
                     then_connect: false,
                 };
             }
-            State::LoggingOut {
-                socket, deadline, ..
-            } => {
-                self.state = State::LoggingOut {
-                    socket,
-                    deadline,
-                    then_connect: false,
-                };
-            }
+            State::LoggingOut { then_connect, .. } => *then_connect = false,
         }
     }
 
