@@ -33,38 +33,35 @@ pub struct LbsFetch {
     pub url: String,
 }
 
-/// The addresses of the current round and how many were handed out.
+/// The addresses of the current round not tried yet.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Round {
-    links: Vec<String>,
-    next: usize,
+    /// Last first, so that the next one is popped off the end.
+    untried: Vec<String>,
 }
 
 impl Round {
     /// Starts a round over `links`, each as a WebSocket URL ([`normalize_link`]).
     pub fn start(&mut self, links: &[String], secure: bool) {
-        self.links.clear();
-        for link in links {
-            self.links.push(normalize_link(link, secure));
+        self.untried.clear();
+        for link in links.iter().rev() {
+            self.untried.push(normalize_link(link, secure));
         }
-        self.next = 0;
     }
 
     /// Ends the round: the next attempt starts a new one.
     pub fn end(&mut self) {
-        self.start(&[], false);
+        self.untried.clear();
     }
 
     /// Whether an address of this round is left to try.
     pub fn has_next(&self) -> bool {
-        self.next < self.links.len()
+        !self.untried.is_empty()
     }
 
     /// The next address of this round, if any is left.
     pub fn next_link(&mut self) -> Option<String> {
-        let link = self.links.get(self.next).cloned();
-        self.next += usize::from(link.is_some());
-        link
+        self.untried.pop()
     }
 }
 
