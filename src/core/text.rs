@@ -44,18 +44,14 @@ pub fn char_count(s: &str) -> usize {
 /// `s` cut to its first `max` characters.
 pub fn truncate_chars(mut s: String, max: usize) -> String {
     let mut seen = 0;
-    let mut cut = None;
-    for (at, byte) in s.bytes().enumerate() {
-        if starts_char(byte) {
+    for at in 0..s.len() {
+        if starts_char(s.as_bytes()[at]) {
             if seen == max {
-                cut = Some(at);
+                s.truncate(at);
                 break;
             }
             seen += 1;
         }
-    }
-    if let Some(at) = cut {
-        s.truncate(at);
     }
     s
 }
