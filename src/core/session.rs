@@ -355,9 +355,9 @@ impl Session {
                 login: Some(id),
                 ..
             } if *socket == from => {
-                let id = *id;
+                let (socket, id) = (*socket, *id);
                 match message {
-                    ServerMessage::LoginOk(ok) if ok.id == id => self.logged_in(now, ok),
+                    ServerMessage::LoginOk(ok) if ok.id == id => self.logged_in(now, socket, ok),
                     ServerMessage::LoginFailed(failed) if failed.id == id => {
                         self.login_refused(now, failed.code, failed.message)
                     }
@@ -707,10 +707,8 @@ impl Session {
         };
     }
 
-    fn logged_in(&mut self, now: u64, ok: LoginOk) {
-        let State::Connecting { socket, .. } = self.state else {
-            return;
-        };
+    /// The login on `socket` succeeded.
+    fn logged_in(&mut self, now: u64, socket: SocketId, ok: LoginOk) {
         self.backoff.reset();
         self.round.end();
         let mut ping_every = u64::from(self.config.heartbeat_interval);
