@@ -371,7 +371,8 @@ impl Session {
                 socket, last_heard, ..
             } if *socket == from => {
                 *last_heard = now;
-                self.handle_session_message(message);
+                let socket = *socket;
+                self.handle_session_message(socket, message);
             }
             _ => {}
         }
@@ -747,7 +748,8 @@ impl Session {
         }
     }
 
-    fn handle_session_message(&mut self, message: ServerMessage) {
+    /// A message on the logged-in `socket`.
+    fn handle_session_message(&mut self, socket: SocketId, message: ServerMessage) {
         match message {
             ServerMessage::LoginPorts(change) => {
                 self.ports.apply(&change.ports);
@@ -756,7 +758,7 @@ impl Session {
             ServerMessage::KickResult(result) => {
                 self.settle_kick(result.id, Ok(result.device_ids));
             }
-            ServerMessage::Kicked(kicked) => self.kicked(kicked),
+            ServerMessage::Kicked(kicked) => self.kicked(socket, kicked),
             ServerMessage::Error(error) => {
                 let kick = error
                     .id
@@ -782,10 +784,9 @@ impl Session {
         }
     }
 
-    fn kicked(&mut self, kicked: Kicked) {
-        if let State::Connected { socket, .. } = self.state {
-            self.release(socket);
-        }
+    /// The server kicked the session on `socket`.
+    fn kicked(&mut self, socket: SocketId, kicked: Kicked) {
+        self.release(socket);
         let message = match kicked.reason {
             KickReason::SamePlatformKick => "a newer login took this device's place",
             KickReason::ServerKick => "kicked by the server",
