@@ -256,7 +256,8 @@ pub fn provided_delay(provided: Option<f64>, proposed: u64) -> u64 {
 
 /// `value` as a `u32` when it is a whole number in range.
 fn whole(value: f64) -> Option<u32> {
-    if value.is_finite() && value.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&value) {
+    // NaN fails every comparison; the infinities are out of range.
+    if value >= 0.0 && value <= u32::MAX as f64 && value == value.trunc() {
         Some(value as u32)
     } else {
         None
