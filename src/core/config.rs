@@ -5,7 +5,7 @@ use super::text::concat;
 use nim_protocol::MAX_CUSTOM_TAG_CHARS;
 
 use super::links::has_scheme;
-use super::text::{char_count, decimal};
+use super::text::char_count;
 
 /// The default `heartbeatInterval`, in ms.
 pub const DEFAULT_HEARTBEAT_MS: u32 = 30_000;
@@ -131,45 +131,40 @@ pub fn check_required(option: &'static str, value: &str) -> Result<(), OptionErr
     Ok(())
 }
 
+// The rules with numbers in them are literals rather than text built from the
+// constants at run time, which costs wasm; a test checks that they agree.
+
+/// The rule of `customTag`, with [`MAX_CUSTOM_TAG_CHARS`].
+const CUSTOM_TAG_RULE: &str = "must have at most 32 characters";
+/// The rule of `heartbeatInterval`, with [`MIN_HEARTBEAT_MS`] and [`MAX_HEARTBEAT_MS`].
+const HEARTBEAT_RULE: &str = "must be an integer from 5000 to 60000 (ms)";
+
 /// `customTag`: at most [`MAX_CUSTOM_TAG_CHARS`] characters.
 pub fn check_custom_tag(value: &str) -> Result<(), OptionError> {
     if char_count(value) > MAX_CUSTOM_TAG_CHARS {
-        return Err(OptionError::new(
-            "customTag",
-            &concat(&[
-                "must have at most ",
-                &decimal(MAX_CUSTOM_TAG_CHARS as u64),
-                " characters",
-            ]),
-        ));
+        return Err(OptionError::new("customTag", CUSTOM_TAG_RULE));
     }
     Ok(())
 }
 
 /// `customClientType`: an integer > 0.
 pub fn check_custom_client_type(value: f64) -> Result<u32, OptionError> {
-    whole(value)
-        .filter(|v| *v > 0)
-        .ok_or_else(|| OptionError::new("customClientType", "must be an integer greater than 0"))
+    match whole(value) {
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(OptionError::new(
+            "customClientType",
+            "must be an integer greater than 0",
+        )),
+    }
 }
 
 /// `heartbeatInterval`: an integer number of ms, from [`MIN_HEARTBEAT_MS`] to
 /// [`MAX_HEARTBEAT_MS`].
 pub fn check_heartbeat_interval(value: f64) -> Result<u32, OptionError> {
-    whole(value)
-        .filter(|v| (MIN_HEARTBEAT_MS..=MAX_HEARTBEAT_MS).contains(v))
-        .ok_or_else(|| {
-            OptionError::new(
-                "heartbeatInterval",
-                &concat(&[
-                    "must be an integer from ",
-                    &decimal(MIN_HEARTBEAT_MS.into()),
-                    " to ",
-                    &decimal(MAX_HEARTBEAT_MS.into()),
-                    " (ms)",
-                ]),
-            )
-        })
+    match whole(value) {
+        Some(v) if (MIN_HEARTBEAT_MS..=MAX_HEARTBEAT_MS).contains(&v) => Ok(v),
+        _ => Err(OptionError::new("heartbeatInterval", HEARTBEAT_RULE)),
+    }
 }
 
 /// `reconnectionAttempts`: an integer >= 0, or `Infinity` (unlimited).
@@ -177,12 +172,13 @@ pub fn check_reconnection_attempts(value: f64) -> Result<Option<u32>, OptionErro
     if value == f64::INFINITY {
         return Ok(None);
     }
-    whole(value).map(Some).ok_or_else(|| {
-        OptionError::new(
+    match whole(value) {
+        Some(v) => Ok(Some(v)),
+        None => Err(OptionError::new(
             "reconnectionAttempts",
             "must be an integer of at least 0, or Infinity",
-        )
-    })
+        )),
+    }
 }
 
 /// `authType`: 0 or 1.
@@ -196,13 +192,18 @@ pub fn check_auth_type(value: f64) -> Result<AuthType, OptionError> {
 
 /// `socketUrl`: a `ws:` or `wss:` URL.
 pub fn check_socket_url(value: &str) -> Result<(), OptionError> {
-    if value.starts_with("ws://") || value.starts_with("wss://") {
+    if is_ws_url(value) {
         return Ok(());
     }
     Err(OptionError::new(
         "socketUrl",
         "must be a ws:// or wss:// URL",
     ))
+}
+
+/// Whether `value` starts with `ws://` or `wss://`.
+fn is_ws_url(value: &str) -> bool {
+    value.starts_with("ws://") || value.starts_with("wss://")
 }
 
 /// `lbsUrl`: an `http:` or `https:` URL.
@@ -218,16 +219,17 @@ pub fn check_lbs_url(value: &str) -> Result<(), OptionError> {
 
 /// `defaultLink`: each entry a bare `host:port` or a `ws:`/`wss:` URL.
 pub fn check_default_link(links: &[String]) -> Result<(), OptionError> {
-    let bad = |link: &String| {
-        link.is_empty()
-            || link.bytes().any(|b| b.is_ascii_whitespace())
-            || (has_scheme(link) && !link.starts_with("ws://") && !link.starts_with("wss://"))
-    };
-    if links.iter().any(bad) {
-        return Err(OptionError::new(
-            "defaultLink",
-            "must be a host:port or a ws:// or wss:// URL, or an array of them",
-        ));
+    for link in links {
+        let mut bad = link.is_empty() || (has_scheme(link) && !is_ws_url(link));
+        for byte in link.bytes() {
+            bad |= byte.is_ascii_whitespace();
+        }
+        if bad {
+            return Err(OptionError::new(
+                "defaultLink",
+                "must be a host:port or a ws:// or wss:// URL, or an array of them",
+            ));
+        }
     }
     Ok(())
 }
@@ -254,19 +256,42 @@ pub fn provided_delay(provided: Option<f64>, proposed: u64) -> u64 {
 
 /// `value` as a `u32` when it is a whole number in range.
 fn whole(value: f64) -> Option<u32> {
-    (value.is_finite() && value.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&value))
-        .then_some(value as u32)
+    // NaN fails every comparison; the infinities are out of range.
+    if value >= 0.0 && value <= u32::MAX as f64 && value == value.trunc() {
+        Some(value as u32)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::text::decimal;
 
     #[test]
     fn messages_name_the_option() {
         let err = check_heartbeat_interval(1000.0).unwrap_err();
         assert_eq!(err.option, "heartbeatInterval");
         assert!(err.message.contains("heartbeatInterval"));
+    }
+
+    #[test]
+    fn rules_as_text_match_the_constants() {
+        let tag = concat(&[
+            "must have at most ",
+            &decimal(MAX_CUSTOM_TAG_CHARS as u64),
+            " characters",
+        ]);
+        assert_eq!(CUSTOM_TAG_RULE, tag);
+        let heartbeat = concat(&[
+            "must be an integer from ",
+            &decimal(MIN_HEARTBEAT_MS.into()),
+            " to ",
+            &decimal(MAX_HEARTBEAT_MS.into()),
+            " (ms)",
+        ]);
+        assert_eq!(HEARTBEAT_RULE, heartbeat);
     }
 
     #[test]

@@ -33,45 +33,41 @@ pub struct LbsFetch {
     pub url: String,
 }
 
-/// The addresses of the current round and how many were handed out.
+/// The addresses of the current round not tried yet.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Round {
-    links: Vec<String>,
-    next: usize,
+    /// Last first, so that the next one is popped off the end.
+    untried: Vec<String>,
 }
 
 impl Round {
-    /// Starts a round over `links`.
-    pub fn start(&mut self, links: Vec<String>) {
-        self.links = links;
-        self.next = 0;
+    /// Starts a round over `links`, each as a WebSocket URL ([`normalize_link`]).
+    pub fn start(&mut self, links: &[String], secure: bool) {
+        self.untried.clear();
+        for link in links.iter().rev() {
+            self.untried.push(normalize_link(link, secure));
+        }
     }
 
     /// Ends the round: the next attempt starts a new one.
     pub fn end(&mut self) {
-        self.start(Vec::new());
+        self.untried.clear();
     }
 
     /// Whether an address of this round is left to try.
     pub fn has_next(&self) -> bool {
-        self.next < self.links.len()
+        !self.untried.is_empty()
     }
 
     /// The next address of this round, if any is left.
     pub fn next_link(&mut self) -> Option<String> {
-        let link = self.links.get(self.next).cloned();
-        self.next += usize::from(link.is_some());
-        link
+        self.untried.pop()
     }
 }
 
 /// `lbs_url` with `k=<app_key>` appended (after `?`, or `&` when it has a query).
 pub fn lbs_request_url(lbs_url: &str, app_key: &str) -> String {
-    let glue = if lbs_url.bytes().any(|b| b == b'?') {
-        "&"
-    } else {
-        "?"
-    };
+    let glue = if contains(lbs_url, b"?") { "&" } else { "?" };
     concat(&[lbs_url, glue, "k=", &encode_uri_component(app_key)])
 }
 
@@ -82,18 +78,28 @@ pub fn normalize_link(link: &str, secure: bool) -> String {
         return link.to_owned();
     }
     let scheme = if secure { "wss://" } else { "ws://" };
-    let path = if link.bytes().any(|b| b == b'/') {
-        ""
-    } else {
-        "/ws"
-    };
+    let path = if contains(link, b"/") { "" } else { "/ws" };
     concat(&[scheme, link, path])
 }
 
-/// Whether `link` has a `scheme://`. Compares bytes: `str::contains` with a `&str`
-/// pattern brings string-slicing panics and their formatting into the wasm.
+/// Whether `link` has a `scheme://`.
 pub fn has_scheme(link: &str) -> bool {
-    link.as_bytes().windows(3).any(|w| w == b"://")
+    contains(link, b"://")
+}
+
+/// Whether `text` contains the non-empty `pattern`. Compares bytes: `str::contains`
+/// with a `&str` pattern brings string-slicing panics and their formatting into the
+/// wasm, and one function for every search here costs less than one closure each.
+fn contains(text: &str, pattern: &[u8]) -> bool {
+    let text = text.as_bytes();
+    let mut at = 0;
+    while at + pattern.len() <= text.len() {
+        if text[at..at + pattern.len()] == *pattern {
+            return true;
+        }
+        at += 1;
+    }
+    false
 }
 
 /// JavaScript's `encodeURIComponent`: UTF-8 bytes outside the unreserved set as `%XX`.
@@ -101,7 +107,12 @@ pub fn encode_uri_component(text: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+        // A `match` rather than a search of b"-_.!~*'()", which brings `memchr`.
+        let unreserved = matches!(
+            byte,
+            b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+        );
+        if byte.is_ascii_alphanumeric() || unreserved {
             out.push(char::from(byte));
         } else {
             out.push('%');
@@ -139,10 +150,10 @@ mod tests {
     #[test]
     fn a_round_hands_out_each_link_once() {
         let mut round = Round::default();
-        round.start(vec!["a".into(), "b".into()]);
-        assert_eq!(round.next_link().as_deref(), Some("a"));
+        round.start(&["a:1".into(), "wss://b/ws".into()], true);
+        assert_eq!(round.next_link().as_deref(), Some("wss://a:1/ws"));
         assert!(round.has_next());
-        assert_eq!(round.next_link().as_deref(), Some("b"));
+        assert_eq!(round.next_link().as_deref(), Some("wss://b/ws"));
         assert!(!round.has_next());
         assert_eq!(round.next_link(), None);
     }

@@ -18,16 +18,15 @@ impl LoginPorts {
     /// Applies a change: `online: true` adds or refreshes, `online: false` removes.
     pub fn apply(&mut self, changes: &[LoginPort]) {
         for port in changes {
+            // That connection leaves either way. A device that comes online replaces
+            // its older connection too; one that only went offline may already be
+            // back on a new connection, which stays.
+            self.online.retain(|p| {
+                p.connection_id != port.connection_id
+                    && !(port.online && p.device_id == port.device_id)
+            });
             if port.online {
-                // A device that reconnected replaces its older connection.
-                self.online.retain(|p| {
-                    p.connection_id != port.connection_id && p.device_id != port.device_id
-                });
                 self.online.push(port.clone());
-            } else {
-                // Only that connection left: its device may already be back on a new one.
-                self.online
-                    .retain(|p| p.connection_id != port.connection_id);
             }
         }
     }

@@ -38,7 +38,7 @@ use super::config::{
 use super::event::{
     Action, Disconnect, DisconnectCode, Event, KickTicket, RequestFailure, RetryTicket, SocketId,
 };
-use super::links::{lbs_request_url, normalize_link, FetchId, LbsFetch, Round, LBS_TIMEOUT_MS};
+use super::links::{lbs_request_url, FetchId, LbsFetch, Round, LBS_TIMEOUT_MS};
 use super::ports::LoginPorts;
 use super::text::decimal;
 use nim_protocol::LoginPort;
@@ -91,7 +91,15 @@ struct Run {
     retries: u32,
 }
 
-#[derive(Debug)]
+impl Run {
+    /// The run after a logged-in session was lost: no retry spent yet.
+    const BROKEN: Run = Run {
+        had_session: true,
+        retries: 0,
+    };
+}
+
+#[derive(Debug, Clone, Copy)]
 enum State {
     Idle,
     Locating {
@@ -147,8 +155,13 @@ pub struct Session {
     round: Round,
     kicks: Vec<(u32, KickTicket)>,
     next_id: u32,
-    actions: VecDeque<Action>,
-    fetches: VecDeque<LbsFetch>,
+    /// Actions not polled yet, oldest first: a few at a time, so a `Vec` whose
+    /// front is removed costs less wasm than a `VecDeque`.
+    actions: Vec<Action>,
+    /// The LBS request not polled yet. One slot is enough: a newer request makes
+    /// an older one stale (its answer would be ignored), and one input starts at
+    /// most one.
+    fetch: Option<LbsFetch>,
     events: VecDeque<Event>,
 }
 
@@ -168,8 +181,8 @@ impl Session {
             round: Round::default(),
             kicks: Vec::new(),
             next_id: 0,
-            actions: VecDeque::new(),
-            fetches: VecDeque::new(),
+            actions: Vec::new(),
+            fetch: None,
             events: VecDeque::new(),
         }
     }
@@ -255,7 +268,7 @@ impl Session {
     /// `disconnect()`: log out and stop reconnecting; ends with
     /// [`Event::DisconnectSettled`].
     pub fn disconnect(&mut self, now: u64) {
-        match std::mem::replace(&mut self.state, State::Idle) {
+        match &mut self.state {
             State::Idle => {
                 self.emit(Event::Disconnect(Disconnect::terminal(
                     DisconnectCode::AlreadyDisconnected,
@@ -265,11 +278,17 @@ impl Session {
                 self.emit(Event::DisconnectSettled);
             }
             State::Connecting { socket, .. } => {
+                let socket = *socket;
+                self.state = State::Idle;
                 self.release(socket);
                 self.emit(Event::DisconnectSettled);
             }
-            State::Locating { .. } | State::Waiting { .. } => self.emit(Event::DisconnectSettled),
+            State::Locating { .. } | State::Waiting { .. } => {
+                self.state = State::Idle;
+                self.emit(Event::DisconnectSettled);
+            }
             State::Connected { socket, .. } => {
+                let socket = *socket;
                 let id = self.next_id();
                 self.send(socket, ClientMessage::Logout(LogoutRequest { id }));
                 self.state = State::LoggingOut {
@@ -278,15 +297,7 @@ impl Session {
                     then_connect: false,
                 };
             }
-            State::LoggingOut {
-                socket, deadline, ..
-            } => {
-                self.state = State::LoggingOut {
-                    socket,
-                    deadline,
-                    then_connect: false,
-                };
-            }
+            State::LoggingOut { then_connect, .. } => *then_connect = false,
         }
     }
 
@@ -344,9 +355,9 @@ impl Session {
                 login: Some(id),
                 ..
             } if *socket == from => {
-                let id = *id;
+                let (socket, id) = (*socket, *id);
                 match message {
-                    ServerMessage::LoginOk(ok) if ok.id == id => self.logged_in(now, ok),
+                    ServerMessage::LoginOk(ok) if ok.id == id => self.logged_in(now, socket, ok),
                     ServerMessage::LoginFailed(failed) if failed.id == id => {
                         self.login_refused(now, failed.code, failed.message)
                     }
@@ -360,7 +371,8 @@ impl Session {
                 socket, last_heard, ..
             } if *socket == from => {
                 *last_heard = now;
-                self.handle_session_message(message);
+                let socket = *socket;
+                self.handle_session_message(socket, message);
             }
             _ => {}
         }
@@ -376,47 +388,47 @@ impl Session {
                 *last_heard = now;
             }
         }
-        self.log(concat(&["ignored an unreadable frame: ", detail]));
+        self.log(&["ignored an unreadable frame: ", detail]);
     }
 
     /// The socket closed (or failed to open) with a WebSocket close code.
     pub fn handle_close(&mut self, now: u64, closed: SocketId, code: u16, reason: &str) {
-        match std::mem::replace(&mut self.state, State::Idle) {
-            State::Connecting { socket, run, .. } if socket == closed => {
-                self.release(socket);
-                match ending_for_close(code, reason) {
-                    Some(disconnect) => self.end(Disconnect {
-                        retry_count: run.retries,
-                        ..disconnect
-                    }),
-                    None => {
-                        self.log(concat(&[
-                            "connect attempt closed with ",
-                            &close_text(code, reason),
-                        ]));
-                        self.attempt_failed(now, run);
-                    }
-                }
-            }
-            State::Connected { socket, .. } if socket == closed => {
-                self.release(socket);
-                match ending_for_close(code, reason) {
-                    Some(disconnect) => self.end(disconnect),
-                    None => {
-                        self.log(concat(&["session closed with ", &close_text(code, reason)]));
-                        self.session_broke(now);
-                    }
-                }
-            }
+        // The attempt's run while logging in, `None` for a logged-in session.
+        let (socket, attempt) = match self.state {
+            State::Connecting { socket, run, .. } => (socket, Some(run)),
+            State::Connected { socket, .. } => (socket, None),
             State::LoggingOut {
                 socket,
                 then_connect,
                 ..
-            } if socket == closed => {
-                self.release(socket);
-                self.logged_out(now, then_connect);
+            } => {
+                if socket == closed {
+                    self.state = State::Idle;
+                    self.release(socket);
+                    self.logged_out(now, then_connect);
+                }
+                return;
             }
-            other => self.state = other,
+            _ => return,
+        };
+        if socket != closed {
+            return;
+        }
+        self.state = State::Idle;
+        self.release(socket);
+        let retry_count = attempt.map_or(0, |run| run.retries);
+        if let Some(disconnect) = ending_for_close(code, reason, retry_count) {
+            self.end(disconnect);
+            return;
+        }
+        let what = match attempt {
+            Some(_) => "connect attempt closed with ",
+            None => "session closed with ",
+        };
+        self.log(&[what, &decimal(code.into()), " ", reason]);
+        match attempt {
+            Some(run) => self.attempt_failed(now, run),
+            None => self.session_broke(now),
         }
     }
 
@@ -445,15 +457,19 @@ impl Session {
         if !self.config.quick_reconnect {
             return;
         }
-        match std::mem::replace(&mut self.state, State::Idle) {
-            State::Connected { socket, .. } => {
-                self.release(socket);
-                let run = Run {
-                    had_session: true,
-                    retries: 0,
-                };
+        // The attempt's run while logging in, `None` for a logged-in session.
+        let (socket, attempt) = match self.state {
+            State::Connecting { socket, run, .. } => (socket, Some(run)),
+            State::Connected { socket, .. } => (socket, None),
+            _ => return,
+        };
+        self.state = State::Idle;
+        self.release(socket);
+        let run = match attempt {
+            Some(run) => run,
+            None => {
                 self.fail_requests();
-                if self.may_retry(run) {
+                if self.may_retry(Run::BROKEN) {
                     self.emit(Event::Disconnect(Disconnect {
                         will_reconnect: true,
                         ..Disconnect::terminal(
@@ -463,14 +479,10 @@ impl Session {
                         )
                     }));
                 }
-                self.retry(now, run);
+                Run::BROKEN
             }
-            State::Connecting { socket, run, .. } => {
-                self.release(socket);
-                self.retry(now, run);
-            }
-            other => self.state = other,
-        }
+        };
+        self.retry(now, run);
     }
 
     // ---- the driver's answers --------------------------------------------------
@@ -517,37 +529,41 @@ impl Session {
         if fetch != for_fetch {
             return;
         }
-        let links = match reply {
-            Ok(links) if !links.is_empty() => links,
+        let secure = self.config.secure_page;
+        match reply {
+            Ok(links) if !links.is_empty() => self.round.start(&links, secure),
             Ok(_) => {
-                self.log("LBS listed no address: using defaultLink".into());
-                self.config.default_links.clone()
+                self.log(&["LBS listed no address: using defaultLink"]);
+                self.round.start(&self.config.default_links, secure);
             }
             Err(error) => {
-                self.log(concat(&["LBS failed (", &error, "): using defaultLink"]));
-                self.config.default_links.clone()
+                self.log(&["LBS failed (", &error, "): using defaultLink"]);
+                self.round.start(&self.config.default_links, secure);
             }
-        };
-        self.start_round(now, run, links);
+        }
+        self.enter_round(now, run);
     }
 
     /// A timer armed from [`Session::poll_timeout`] fired (early or late is fine).
     pub fn handle_timeout(&mut self, now: u64) {
-        match std::mem::replace(&mut self.state, State::Idle) {
+        match self.state {
             State::Connecting {
                 socket,
                 deadline,
                 run,
                 ..
             } if now >= deadline => {
+                self.state = State::Idle;
                 self.release(socket);
-                self.log("connect attempt timed out".into());
+                self.log(&["connect attempt timed out"]);
                 self.attempt_failed(now, run);
             }
             State::Locating { deadline, run, .. } if now >= deadline => {
-                self.log("LBS did not answer in time: using defaultLink".into());
-                let links = self.config.default_links.clone();
-                self.start_round(now, run, links);
+                self.state = State::Idle;
+                self.log(&["LBS did not answer in time: using defaultLink"]);
+                let secure = self.config.secure_page;
+                self.round.start(&self.config.default_links, secure);
+                self.enter_round(now, run);
             }
             State::Connected {
                 socket,
@@ -555,8 +571,9 @@ impl Session {
                 last_heard,
                 ..
             } if now >= last_heard + ping_every + PONG_GRACE_MS => {
+                self.state = State::Idle;
                 self.release(socket);
-                self.log("heard nothing from the server: connection dead".into());
+                self.log(&["heard nothing from the server: connection dead"]);
                 self.session_broke(now);
             }
             State::Connected {
@@ -578,13 +595,11 @@ impl Session {
                 deadline,
                 then_connect,
             } if now >= deadline => {
+                self.state = State::Idle;
                 self.release(socket);
                 self.logged_out(now, then_connect);
             }
-            other => {
-                self.state = other;
-                self.try_retry(now);
-            }
+            _ => self.try_retry(now),
         }
     }
 
@@ -592,12 +607,12 @@ impl Session {
 
     /// The next thing to do to the socket; drain before [`Session::poll_event`].
     pub fn poll_action(&mut self) -> Option<Action> {
-        self.actions.pop_front()
+        take_first(&mut self.actions)
     }
 
     /// The next LBS request to make; drain with [`Session::poll_action`].
     pub fn poll_lbs_fetch(&mut self) -> Option<LbsFetch> {
-        self.fetches.pop_front()
+        self.fetch.take()
     }
 
     /// The next event for the user or a pending request.
@@ -642,32 +657,31 @@ impl Session {
         if let Some(url) = self.round.next_link() {
             self.open(now, run, url);
         } else if !self.config.socket_url.is_empty() {
-            let pinned = vec![self.config.socket_url.clone()];
-            self.start_round(now, run, pinned);
+            let pinned = std::slice::from_ref(&self.config.socket_url);
+            self.round.start(pinned, self.config.secure_page);
+            self.enter_round(now, run);
         } else if let Some(lbs_url) = &self.config.lbs_url {
             let url = lbs_request_url(lbs_url, &self.config.app_key);
             let fetch = FetchId(self.next_id());
-            self.fetches.push_back(LbsFetch { fetch, url });
+            self.fetch = Some(LbsFetch { fetch, url });
             self.state = State::Locating {
                 fetch,
                 deadline: now + LBS_TIMEOUT_MS,
                 run,
             };
         } else {
-            let links = self.config.default_links.clone();
-            self.start_round(now, run, links);
+            self.round
+                .start(&self.config.default_links, self.config.secure_page);
+            self.enter_round(now, run);
         }
     }
 
-    /// Starts a round over `links` (bare ones normalised) and tries the first.
-    fn start_round(&mut self, now: u64, run: Run, links: Vec<String>) {
-        let secure = self.config.secure_page;
-        let links = links.iter().map(|l| normalize_link(l, secure)).collect();
-        self.round.start(links);
+    /// Tries the first address of the round just started.
+    fn enter_round(&mut self, now: u64, run: Run) {
         match self.round.next_link() {
             Some(url) => self.open(now, run, url),
             None => {
-                self.log("no address to connect to (set socketUrl or defaultLink)".into());
+                self.log(&["no address to connect to (set socketUrl or defaultLink)"]);
                 self.retry(now, run);
             }
         }
@@ -685,7 +699,7 @@ impl Session {
 
     fn open(&mut self, now: u64, run: Run, url: String) {
         let socket = SocketId(self.next_id());
-        self.actions.push_back(Action::Open { socket, url });
+        self.actions.push(Action::Open { socket, url });
         self.state = State::Connecting {
             socket,
             login: None,
@@ -694,10 +708,8 @@ impl Session {
         };
     }
 
-    fn logged_in(&mut self, now: u64, ok: LoginOk) {
-        let State::Connecting { socket, .. } = self.state else {
-            return;
-        };
+    /// The login on `socket` succeeded.
+    fn logged_in(&mut self, now: u64, socket: SocketId, ok: LoginOk) {
         self.backoff.reset();
         self.round.end();
         let mut ping_every = u64::from(self.config.heartbeat_interval);
@@ -719,10 +731,10 @@ impl Session {
     }
 
     fn login_refused(&mut self, now: u64, code: u16, message: String) {
-        let State::Connecting { socket, run, .. } = std::mem::replace(&mut self.state, State::Idle)
-        else {
+        let State::Connecting { socket, run, .. } = self.state else {
             return;
         };
+        self.state = State::Idle;
         self.release(socket);
         if is_terminal_login_code(code) {
             self.end(Disconnect::terminal(
@@ -731,17 +743,13 @@ impl Session {
                 run.retries,
             ));
         } else {
-            self.log(concat(&[
-                "login refused with ",
-                &decimal(code.into()),
-                ": ",
-                &message,
-            ]));
+            self.log(&["login refused with ", &decimal(code.into()), ": ", &message]);
             self.attempt_failed(now, run);
         }
     }
 
-    fn handle_session_message(&mut self, message: ServerMessage) {
+    /// A message on the logged-in `socket`.
+    fn handle_session_message(&mut self, socket: SocketId, message: ServerMessage) {
         match message {
             ServerMessage::LoginPorts(change) => {
                 self.ports.apply(&change.ports);
@@ -750,7 +758,7 @@ impl Session {
             ServerMessage::KickResult(result) => {
                 self.settle_kick(result.id, Ok(result.device_ids));
             }
-            ServerMessage::Kicked(kicked) => self.kicked(kicked),
+            ServerMessage::Kicked(kicked) => self.kicked(socket, kicked),
             ServerMessage::Error(error) => {
                 let kick = error
                     .id
@@ -776,10 +784,9 @@ impl Session {
         }
     }
 
-    fn kicked(&mut self, kicked: Kicked) {
-        if let State::Connected { socket, .. } = self.state {
-            self.release(socket);
-        }
+    /// The server kicked the session on `socket`.
+    fn kicked(&mut self, socket: SocketId, kicked: Kicked) {
+        self.release(socket);
         let message = match kicked.reason {
             KickReason::SamePlatformKick => "a newer login took this device's place",
             KickReason::ServerKick => "kicked by the server",
@@ -795,13 +802,7 @@ impl Session {
     /// A logged-in session was lost without anyone asking for it.
     fn session_broke(&mut self, now: u64) {
         self.fail_requests();
-        self.retry(
-            now,
-            Run {
-                had_session: true,
-                retries: 0,
-            },
-        );
+        self.retry(now, Run::BROKEN);
     }
 
     fn may_retry(&self, run: Run) -> bool {
@@ -917,7 +918,8 @@ impl Session {
 
     fn fail_requests(&mut self) {
         self.ports.clear();
-        for (_, ticket) in std::mem::take(&mut self.kicks) {
+        let kicks = std::mem::take(&mut self.kicks);
+        for &(_, ticket) in &kicks {
             self.emit(Event::KickSettled {
                 ticket,
                 outcome: Err(RequestFailure::Disconnected),
@@ -964,29 +966,35 @@ impl Session {
     }
 
     fn send(&mut self, socket: SocketId, message: ClientMessage) {
-        self.actions.push_back(Action::Send { socket, message });
+        self.actions.push(Action::Send { socket, message });
     }
 
     fn release(&mut self, socket: SocketId) {
-        self.actions.push_back(Action::Close { socket });
+        self.actions.push(Action::Close { socket });
     }
 
     fn emit(&mut self, event: Event) {
         self.events.push_back(event);
     }
 
-    fn log(&mut self, line: String) {
-        self.emit(Event::Log(line));
+    /// A line for the debug log: `parts` joined.
+    fn log(&mut self, parts: &[&str]) {
+        self.emit(Event::Log(concat(parts)));
     }
 }
 
-/// `"<code> <reason>"` of a WebSocket close, for log lines and messages.
-fn close_text(code: u16, reason: &str) -> String {
-    concat(&[&decimal(code.into()), " ", reason])
+/// The first element of `queue`, removed.
+fn take_first<T>(queue: &mut Vec<T>) -> Option<T> {
+    if queue.is_empty() {
+        None
+    } else {
+        Some(queue.remove(0))
+    }
 }
 
-/// The final `ondisconnect` a close code calls for, or `None` when it is worth a retry.
-fn ending_for_close(code: u16, reason: &str) -> Option<Disconnect> {
+/// The final `ondisconnect` a close code calls for, after `retry_count` retries, or
+/// `None` when it is worth a retry.
+fn ending_for_close(code: u16, reason: &str, retry_count: u32) -> Option<Disconnect> {
     let close = CloseCode(code);
     if close.reconnect() == Reconnect::WithBackoff {
         return None;
@@ -1009,11 +1017,13 @@ fn ending_for_close(code: u16, reason: &str) -> Option<Disconnect> {
                 DisconnectCode::AllAttemptsFailed,
                 concat(&[
                     "the server closed the connection for good (",
-                    &close_text(code, reason),
+                    &decimal(code.into()),
+                    " ",
+                    reason,
                     ")",
                 ]),
             ),
         },
     };
-    Some(Disconnect::terminal(code, message, 0))
+    Some(Disconnect::terminal(code, message, retry_count))
 }

@@ -4,17 +4,20 @@
 
 /// `n` in decimal.
 pub fn decimal(n: u64) -> String {
-    let mut digits = Vec::new();
+    // Digits are written from the right; u64::MAX has 20.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
     let mut rest = n;
     loop {
-        digits.push(b'0' + (rest % 10) as u8);
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
         rest /= 10;
         if rest == 0 {
             break;
         }
     }
     let mut text = String::new();
-    for digit in digits.iter().rev() {
+    for digit in &digits[at..] {
         text.push(char::from(*digit));
     }
     text
@@ -31,26 +34,33 @@ pub fn concat(parts: &[&str]) -> String {
 
 /// The number of characters (Unicode scalar values) in `s`.
 pub fn char_count(s: &str) -> usize {
-    starts(s).count()
+    let mut count = 0;
+    for byte in s.bytes() {
+        count += usize::from(starts_char(byte));
+    }
+    count
 }
 
 /// `s` cut to its first `max` characters.
 pub fn truncate_chars(mut s: String, max: usize) -> String {
-    let cut = starts(&s).nth(max);
-    if let Some(at) = cut {
-        s.truncate(at);
+    let mut seen = 0;
+    for at in 0..s.len() {
+        if starts_char(s.as_bytes()[at]) {
+            if seen == max {
+                s.truncate(at);
+                break;
+            }
+            seen += 1;
+        }
     }
     s
 }
 
-/// The byte offset of each character of `s`: every character has exactly one byte
-/// that is not a continuation byte. (`char_indices` decodes each character, and
-/// costs more wasm.)
-fn starts(s: &str) -> impl Iterator<Item = usize> + '_ {
-    s.bytes()
-        .enumerate()
-        .filter(|(_, b)| b & 0xC0 != 0x80)
-        .map(|(at, _)| at)
+/// Whether `byte` starts a character: every character has exactly one byte that is
+/// not a continuation byte. (`chars` and `char_indices` decode each character, and
+/// cost more wasm; plain loops over this test cost less than iterator adapters.)
+fn starts_char(byte: u8) -> bool {
+    byte & 0xC0 != 0x80
 }
 
 #[cfg(test)]
