@@ -25,12 +25,12 @@
 //! Every input in the browser goes through one function (`browser::instance::drive`):
 //!
 //! ```text
-//! JS call / socket event / timer / page event
+//! JS call / socket event / timer / page event  (one `Input`)
 //!   └─ borrow the instance ─ session.handle_*(now, ...) or a user call
 //!        ├─ while let Some(action) = session.poll_action()  → open / send / close
-//!        ├─ session.poll_timeout()                          → (re)arm the one timer
-//!        └─ while let Some(event) = session.poll_event()    → queue
-//!   └─ release the borrow, then deliver the queue: user callbacks, `done`, Promises
+//!        └─ session.poll_timeout()                          → (re)arm the one timer
+//!   └─ release the borrow, then, one event at a time:
+//!        borrow ─ session.poll_event() ─ release ─ user callback, `done`, Promise
 //! ```
 //!
 //! User code runs only after the borrow is released, so a callback may call any

@@ -2,13 +2,13 @@
 //! page listeners, performs the session's actions and delivers its events.
 //!
 //! Every input goes through [`drive`]: borrow the instance, feed the session, drain
-//! its actions and timer, queue its events, release the borrow, and only then call
-//! user code from [`dispatch`]. A callback may therefore call any method of the
-//! instance; its own events queue behind the ones being delivered.
+//! its actions and timer, release the borrow, and only then call user code from
+//! [`dispatch`], which takes the session's events one at a time, each under a
+//! borrow that ends before the user code runs. A callback may therefore call any
+//! method of the instance; its own events queue behind the ones being delivered.
 
 use crate::core::text::concat;
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::{Input, Listener, Sink};
@@ -58,7 +58,6 @@ pub struct Instance {
     kicks: Vec<(KickTicket, Done)>,
     disconnects: Vec<Done>,
     destroys: Vec<Done>,
-    queue: VecDeque<Event>,
     dispatching: bool,
     /// The handlers waiting for `onwillreconnect`'s Promises, by key; a pair is
     /// dropped when one of them runs.
@@ -83,7 +82,6 @@ impl Instance {
                 kicks: Vec::new(),
                 disconnects: Vec::new(),
                 destroys: Vec::new(),
-                queue: VecDeque::new(),
                 dispatching: false,
                 releases: Vec::new(),
                 next_release: 0,
@@ -114,8 +112,9 @@ impl Instance {
         self.options = options;
     }
 
-    /// Performs the session's actions, re-arms the timer, keeps the page listeners
-    /// only while the session is active, and queues the session's events.
+    /// Performs the session's actions, re-arms the timer, and keeps the page
+    /// listeners only while the session is active. The session's events wait in
+    /// the session for [`dispatch`].
     fn settle(&mut self, now: u64) {
         // Performing an action may feed the session again (a socket that cannot
         // open), which queues more actions: drain until none are left.
@@ -149,9 +148,6 @@ impl Instance {
                 self.timer = Some((timer.at, timeout));
             }
             Some(_) => {}
-        }
-        while let Some(event) = self.session.poll_event() {
-            self.queue.push_back(event);
         }
     }
 
@@ -275,7 +271,8 @@ pub fn drive(shared: &Shared, input: Input) {
     dispatch(shared);
 }
 
-/// Delivers queued events, one at a time, with no borrow held during user code.
+/// Delivers the session's events, one at a time, with no borrow held during user
+/// code; a nested call (from a callback) leaves its events to the running loop.
 fn dispatch(shared: &Shared) {
     {
         let mut this = shared.borrow_mut();
@@ -287,7 +284,7 @@ fn dispatch(shared: &Shared) {
     loop {
         let next = {
             let mut this = shared.borrow_mut();
-            let event = this.queue.pop_front();
+            let event = this.session.poll_event();
             if event.is_none() {
                 this.dispatching = false;
             }

@@ -8,7 +8,8 @@
 //!    [`Session::poll_lbs_fetch`] until `None`: LBS requests to make;
 //! 2. [`Session::poll_timeout`]: (re)arm the one timer;
 //! 3. [`Session::poll_event`] until `None`: callbacks and pending requests, called by
-//!    the driver only after it released its borrow of the session.
+//!    the driver only after it released its borrow of the session (the browser
+//!    driver polls one event, releases the borrow, delivers it, and polls again).
 
 pub mod backoff;
 pub mod config;

@@ -24,7 +24,6 @@
 //! round's next address at once; only a used-up round goes to Waiting.
 
 use super::text::concat;
-use std::collections::VecDeque;
 
 use nim_protocol::{
     code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, KickReason, KickRequest,
@@ -162,7 +161,8 @@ pub struct Session {
     /// an older one stale (its answer would be ignored), and one input starts at
     /// most one.
     fetch: Option<LbsFetch>,
-    events: VecDeque<Event>,
+    /// Events not polled yet, oldest first.
+    events: Vec<Event>,
 }
 
 impl Session {
@@ -183,7 +183,7 @@ impl Session {
             next_id: 0,
             actions: Vec::new(),
             fetch: None,
-            events: VecDeque::new(),
+            events: Vec::new(),
         }
     }
 
@@ -617,7 +617,7 @@ impl Session {
 
     /// The next event for the user or a pending request.
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        take_first(&mut self.events)
     }
 
     /// When to call [`Session::handle_timeout`] next, if ever.
@@ -974,7 +974,7 @@ impl Session {
     }
 
     fn emit(&mut self, event: Event) {
-        self.events.push_back(event);
+        self.events.push(event);
     }
 
     /// A line for the debug log: `parts` joined.
