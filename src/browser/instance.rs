@@ -45,8 +45,8 @@ pub enum Lifecycle {
 pub struct Instance {
     /// The protocol state machine.
     pub session: Session,
-    /// The live options.
-    pub options: Options,
+    /// The user's callbacks, with the live options.
+    pub callbacks: Callbacks,
     /// Whether the instance may still be used.
     pub lifecycle: Lifecycle,
     socket: Option<(SocketId, Socket)>,
@@ -72,8 +72,8 @@ impl Instance {
     pub fn create(options: Options) -> Shared {
         Rc::new_cyclic(|this| {
             RefCell::new(Instance {
-                session: Session::new(options.config.clone(), random_seed()),
-                options,
+                session: Session::new(options.config, random_seed()),
+                callbacks: options.callbacks,
                 lifecycle: Lifecycle::Live,
                 socket: None,
                 lbs: Vec::new(),
@@ -108,8 +108,8 @@ impl Instance {
 
     /// Replaces the options.
     fn set_options(&mut self, now: u64, options: Options) {
-        self.session.set_config(now, options.config.clone());
-        self.options = options;
+        self.session.set_config(now, options.config);
+        self.callbacks = options.callbacks;
     }
 
     /// Performs the session's actions, re-arms the timer, and keeps the page
@@ -167,7 +167,7 @@ impl Instance {
                 if let Some((id, open)) = &self.socket {
                     if *id == socket {
                         if let Err(error) = open.send(&message) {
-                            report(&self.options.callbacks, "could not send a frame", &error);
+                            report(&self.callbacks, "could not send a frame", &error);
                         }
                     }
                 }
@@ -289,7 +289,7 @@ fn dispatch(shared: &Shared) {
                 this.dispatching = false;
             }
             let silent = this.lifecycle != Lifecycle::Live;
-            event.map(|e| (e, this.options.callbacks.clone(), silent))
+            event.map(|e| (e, this.callbacks.clone(), silent))
         };
         let Some((event, callbacks, silent)) = next else {
             return;
@@ -403,7 +403,7 @@ fn released(shared: &Shared, key: u32, ticket: RetryTicket, rejection: Option<Js
         if let Some(at) = this.releases.iter().position(|(k, _)| *k == key) {
             this.releases.remove(at);
         }
-        this.options.callbacks.clone()
+        this.callbacks.clone()
     };
     if let Some(error) = rejection {
         report(

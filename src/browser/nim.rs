@@ -65,7 +65,7 @@ impl Nim {
         if let Some((object, shared)) = find(&account) {
             let merged = Options::parse(
                 &options,
-                Some(&shared.borrow().options),
+                Some(&shared.borrow().callbacks),
                 Source::MergeInstance,
             )?;
             drive(&shared, Input::Connect(Some(merged)));
@@ -131,7 +131,7 @@ impl Nim {
     pub fn destroy(&self, options: JsValue) -> Result<JsValue, JsValue> {
         let (done, returned) = Done::new(done_option(&options, "destroy")?);
         if self.shared.borrow().lifecycle == Lifecycle::Destroyed {
-            let callbacks = self.shared.borrow().options.callbacks.clone();
+            let callbacks = self.shared.borrow().callbacks.clone();
             done.succeed(&callbacks, &JsValue::UNDEFINED);
             return Ok(returned);
         }
@@ -145,7 +145,11 @@ impl Nim {
     #[wasm_bindgen(js_name = setOptions, skip_typescript)]
     pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
         let shared = self.live()?;
-        let parsed = Options::parse(&options, Some(&shared.borrow().options), Source::SetOptions)?;
+        let parsed = Options::parse(
+            &options,
+            Some(&shared.borrow().callbacks),
+            Source::SetOptions,
+        )?;
         drive(shared, Input::SetOptions(parsed));
         Ok(())
     }

@@ -29,7 +29,6 @@ pub enum Source {
 }
 
 /// The parsed options of one instance.
-#[derive(Debug, Clone)]
 pub struct Options {
     /// What the session needs (device id and socket URL resolved).
     pub config: SessionConfig,
@@ -40,10 +39,11 @@ pub struct Options {
 }
 
 impl Options {
-    /// Reads `value` over `base` (the live options, for merges and `setOptions`).
+    /// Reads `value` over `base` (the live options, kept with the callbacks, for
+    /// merges and `setOptions`).
     pub fn parse(
         value: &JsValue,
-        base: Option<&Options>,
+        base: Option<&Callbacks>,
         source: Source,
     ) -> Result<Self, NimError> {
         if !value.is_object() {
@@ -55,7 +55,7 @@ impl Options {
         let object: &Object = value.unchecked_ref();
         let merged = Object::new();
         if let Some(base) = base {
-            Object::assign(&merged, base.callbacks.merged());
+            Object::assign(&merged, base.merged());
         }
         let keys = Object::keys(object);
         for at in 0..keys.length() {
@@ -68,7 +68,8 @@ impl Options {
             }
             check_kind(&name, &v)?;
             if name == "account" {
-                let same = base.is_some_and(|b| v.as_string().as_ref() == Some(&b.config.account));
+                let same =
+                    base.is_some_and(|b| get(b.merged(), "account").as_string() == v.as_string());
                 if source == Source::SetOptions || (source == Source::MergeInstance && !same) {
                     return Err(NimError::new(
                         ErrorCode::UnknownOption,
