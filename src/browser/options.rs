@@ -268,16 +268,8 @@ fn check_kind(name: &str, v: &JsValue) -> Result<(), NimError> {
 
 /// A string, or an array of strings.
 fn strings(v: &JsValue) -> Option<Vec<String>> {
-    if let Some(one) = v.as_string() {
-        return Some(vec![one]);
+    match v.as_string() {
+        Some(one) => Some(vec![one]),
+        None => crate::wire::read_strings(v),
     }
-    if !js_sys::Array::is_array(v) {
-        return None;
-    }
-    let array: &js_sys::Array = v.unchecked_ref();
-    let mut list = Vec::new();
-    for at in 0..array.length() {
-        list.push(array.get(at).as_string()?);
-    }
-    Some(list)
 }

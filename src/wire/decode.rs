@@ -130,7 +130,8 @@ fn kick_reason(name: &str) -> Option<KickReason> {
     .find(|r| kick_reason_name(*r) == name)
 }
 
-fn strings<J: Json>(v: &J) -> Option<Vec<String>> {
+/// An array of strings; `None` when `v` is not one.
+pub fn strings<J: Json>(v: &J) -> Option<Vec<String>> {
     let mut strings = Vec::new();
     for s in v.elements()? {
         strings.push(s.string()?);

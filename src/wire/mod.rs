@@ -11,7 +11,7 @@ pub mod payload;
 #[cfg(test)]
 mod tests;
 
-pub use decode::server_message;
+pub use decode::{server_message, strings as read_strings};
 pub use encode::client_message;
 
 /// A JSON value as the codec reads and builds it.
