@@ -14,7 +14,7 @@ use super::callbacks::Callbacks;
 use super::device_id;
 use super::error::{ErrorCode, NimError};
 use super::get;
-use crate::core::config::{self, AuthType, SessionConfig, DEFAULT_HEARTBEAT_MS};
+use crate::core::config::{self, SessionConfig};
 use crate::core::text::truncate_chars;
 
 /// Which call the options come from.
@@ -93,69 +93,54 @@ impl Options {
             let value = text(key).unwrap_or_default();
             config::check_required(key, &value).map(|()| value)
         };
-        let app_key = required("appKey")?;
-        let account = required("account")?;
-        let token = required("token")?;
-        let custom_tag = text("customTag").unwrap_or_default();
-        config::check_custom_tag(&custom_tag)?;
-        let device_id = text("deviceId");
-        if let Some(id) = &device_id {
-            config::check_device_id(id)?;
+        // Filled in field by field: a broken rule then has only `c` to drop.
+        let mut c = SessionConfig::new("", "", "", "");
+        c.app_key = required("appKey")?;
+        c.account = required("account")?;
+        c.token = required("token")?;
+        c.custom_tag = text("customTag").unwrap_or_default();
+        config::check_custom_tag(&c.custom_tag)?;
+        if let Some(id) = text("deviceId") {
+            config::check_device_id(&id)?;
         }
-        let lbs_url = text("lbsUrl");
-        if let Some(url) = &lbs_url {
+        c.lbs_url = text("lbsUrl");
+        if let Some(url) = &c.lbs_url {
             config::check_lbs_url(url)?;
         }
-        let default_links = strings(&get(m, "defaultLink")).unwrap_or_default();
-        config::check_default_link(&default_links)?;
-        let auth_type = match number("authType") {
-            Some(n) => config::check_auth_type(n)?,
-            None => AuthType::Static,
-        };
-        let custom_client_type = match number("customClientType") {
-            Some(n) => config::check_custom_client_type(n)?,
-            None => 0,
-        };
-        let reconnection_attempts = match number("reconnectionAttempts") {
-            Some(n) => config::check_reconnection_attempts(n)?,
-            None => None,
-        };
-        let heartbeat_interval = match number("heartbeatInterval") {
-            Some(n) => config::check_heartbeat_interval(n)?,
-            None => DEFAULT_HEARTBEAT_MS,
-        };
+        c.default_links = strings(&get(m, "defaultLink")).unwrap_or_default();
+        config::check_default_link(&c.default_links)?;
+        if let Some(n) = number("authType") {
+            c.auth_type = config::check_auth_type(n)?;
+        }
+        if let Some(n) = number("customClientType") {
+            c.custom_client_type = config::check_custom_client_type(n)?;
+        }
+        if let Some(n) = number("reconnectionAttempts") {
+            c.reconnection_attempts = config::check_reconnection_attempts(n)?;
+        }
+        if let Some(n) = number("heartbeatInterval") {
+            c.heartbeat_interval = config::check_heartbeat_interval(n)?;
+        }
         // `socketUrl` pins one address; without it, LBS and `defaultLink` give them.
-        let (socket_url, lbs_url, default_links) = match text("socketUrl") {
-            Some(url) => {
-                config::check_socket_url(&url)?;
-                (url, None, Vec::new())
-            }
-            None if lbs_url.is_some() || !default_links.is_empty() => {
-                (String::new(), lbs_url, default_links)
-            }
-            None => (same_origin_socket_url(), None, Vec::new()),
-        };
+        if let Some(url) = text("socketUrl") {
+            config::check_socket_url(&url)?;
+            c.socket_url = url;
+            c.lbs_url = None;
+            c.default_links = Vec::new();
+        } else if c.lbs_url.is_none() && c.default_links.is_empty() {
+            c.socket_url = same_origin_socket_url();
+        }
+        // Every rule holds: the device id may now be read from or written to storage.
+        c.device_id =
+            device_id::resolve(text("deviceId").as_deref(), flag("isFixedDeviceId", false));
+        c.secure_page = page_protocol().as_deref() == Some("https:");
+        c.login_ext = text("loginExt").unwrap_or_default();
+        c.os = user_agent();
+        c.need_reconnect = flag("needReconnect", true);
+        c.quick_reconnect = flag("quickReconnect", false);
         let callbacks = Callbacks::new(merged.clone(), flag("debug", false));
-        let config = SessionConfig {
-            socket_url,
-            lbs_url,
-            default_links,
-            secure_page: page_protocol().as_deref() == Some("https:"),
-            app_key,
-            account,
-            token,
-            auth_type,
-            login_ext: text("loginExt").unwrap_or_default(),
-            custom_tag,
-            custom_client_type,
-            device_id: device_id::resolve(device_id.as_deref(), flag("isFixedDeviceId", false)),
-            os: user_agent(),
-            need_reconnect: flag("needReconnect", true),
-            reconnection_attempts,
-            quick_reconnect: flag("quickReconnect", false),
-            heartbeat_interval,
-            has_delay_provider: callbacks.get("reconnectDelayProvider").is_some(),
-        };
+        c.has_delay_provider = callbacks.get("reconnectDelayProvider").is_some();
+        let config = c;
         Ok(Options {
             config,
             callbacks,
