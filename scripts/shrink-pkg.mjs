@@ -1,4 +1,6 @@
 // Shrinks the package wasm-pack built, without changing what it does:
+//   0. dead entries of the function table become one stub, then wasm-opt optimizes
+//      (wasm-pack's own wasm-opt is off; see `pruneTable` below);
 //   1. `wasm-opt --minify-imports-and-exports-and-modules` gives every import and
 //      export of the wasm a one- or two-letter name (wasm-bindgen's are long and end
 //      in a 16-digit hash, in both files), and prints the mapping;
@@ -8,8 +10,9 @@
 //   4. esbuild minifies the glue (whitespace, syntax and local names; the module's
 //      exports `NIM`, `initSync` and `default` keep their names).
 // Usage: node scripts/shrink-pkg.mjs <pkg dir>; wasm-opt gets the flags of Cargo.toml's
-// `[package.metadata.wasm-pack.profile.release]` again: optimizing once more after the
-// renaming still takes about 90 bytes off the gzipped wasm.
+// `[package.metadata.nim-wasm]` before and after the renaming: optimizing once more
+// after it still takes about 90 bytes off the gzipped wasm.
+import binaryen from 'binaryen';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,12 +23,60 @@ const flags = cargo.match(/^wasm-opt = \[(.*)\]$/m)[1].match(/"[^"]+"/g).map((f)
 const wasm = join(dir, 'nim_wasm_bg.wasm');
 const glue = join(dir, 'nim_wasm.js');
 
+// Step 0. The linker puts every function whose address is taken into the function
+// table, and the table keeps each of them (and all it calls) in the module. Two
+// kinds stay there although nothing can call them through it any more:
+//   - wasm-bindgen's closure invoke shims: each `__wbindgen_describe_*` function
+//     (one per import of js-sys and web-sys, used or not) takes the address of the
+//     shims of its closure arguments; wasm-bindgen runs and then deletes those
+//     functions, and JS calls the shims it needs through exports;
+//   - js-sys's JSPI task waker (`futures::jspi`), reachable only from the
+//     `__wbg_jspi_task_poll` export, which wasm-bindgen deletes from a module with
+//     no JSPI exports.
+// Their slots get one stub that traps (as a call through a wrong slot would), so
+// wasm-opt can drop the functions: about 1 KB of the raw wasm. An exported function
+// keeps its slot. The names come from the symbols that the release profile keeps
+// (`strip = "debuginfo"`); wasm-opt drops them from the package.
+function pruneTable(path) {
+  const module = binaryen.readBinary(readFileSync(path));
+  module.setFeatures(binaryen.Features.MVP | binaryen.Features.BulkMemory |
+    binaryen.Features.NontrappingFPToInt | binaryen.Features.SignExt | binaryen.Features.MutableGlobals);
+  const exported = new Set();
+  for (let i = 0; i < module.getNumExports(); i++) {
+    const info = binaryen.getExportInfo(module.getExportByIndex(i));
+    if (info.kind === binaryen.ExternalFunction) exported.add(info.value);
+  }
+  const dead = (name) => !exported.has(name) &&
+    (/^wasm_bindgen\[[0-9a-f]+\]::convert::closures::_::invoke::</.test(name) ||
+      /^js_sys\[[0-9a-f]+\]::futures::jspi::/.test(name));
+  if (module.getNumElementSegments() !== 1) throw new Error('expected one element segment');
+  const segment = binaryen.getElementSegmentInfo(module.getElementSegmentByIndex(0));
+  const offset = binaryen.getExpressionInfo(segment.offset);
+  if (offset.id !== binaryen.ConstId) throw new Error('expected a constant table offset');
+  const stub = 'nim_wasm_dead_table_entry';
+  module.addFunction(stub, binaryen.none, binaryen.none, [], module.unreachable());
+  const entries = segment.data.map((name) => (dead(name) ? stub : name));
+  const pruned = entries.filter((name) => name === stub).length;
+  // Trailing stubs are left out: an unwritten slot traps as well.
+  while (entries.at(-1) === stub) entries.pop();
+  // Zero would mean the names above changed (a new wasm-bindgen): look again.
+  if (pruned === 0) throw new Error('no dead function table entries found: check pruneTable');
+  module.removeElementSegment(segment.name);
+  module.addActiveElementSegment(segment.table, segment.name, entries, module.i32.const(offset.value));
+  writeFileSync(path, module.emitBinary());
+  module.dispose();
+  console.log(`shrink-pkg: ${pruned} of ${entries.length} function table entries were dead`);
+}
+pruneTable(wasm);
+execFileSync('wasm-opt', [wasm, ...flags, '-o', wasm]);
+
 // The renaming runs alone, as --converge would repeat it and print one mapping per
 // round; the optimizing pass follows it.
 const features = flags.filter((flag) => flag.startsWith('--enable-'));
 const printed = execFileSync(
   'wasm-opt',
-  [wasm, ...features, '--minify-imports-and-exports-and-modules', '--strip-producers', '-o', wasm],
+  [wasm, ...features, '--minify-imports-and-exports-and-modules', '--strip-producers',
+    '--strip-target-features', '-o', wasm],
   { encoding: 'utf8' },
 );
 execFileSync('wasm-opt', [wasm, ...flags, '-o', wasm]);
