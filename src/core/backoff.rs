@@ -54,8 +54,16 @@ impl Backoff {
 
     /// The ceiling of the next delay, before jitter.
     pub fn next_ceiling(&self) -> u64 {
-        let doublings = self.retries.min(32);
-        self.base.saturating_mul(1u64 << doublings).min(self.cap)
+        // Doubling by addition until the cap: a saturating multiply of u64s would
+        // pull a 128-bit multiplication into the wasm.
+        let mut ceiling = self.base;
+        for _ in 0..self.retries.min(32) {
+            if ceiling >= self.cap {
+                break;
+            }
+            ceiling = ceiling.saturating_add(ceiling);
+        }
+        ceiling.min(self.cap)
     }
 
     /// The next delay in ms; `unit` is a uniform random number in `[0, 1)`.
