@@ -215,7 +215,7 @@ impl Instance {
             }
             Input::Lbs(fetch, reply) => {
                 if let Some(at) = self.lbs.iter().position(|r| r.fetch == fetch) {
-                    self.lbs.remove(at);
+                    self.lbs.swap_remove(at);
                 }
                 self.session.handle_lbs_reply(now, fetch, reply);
             }
@@ -342,7 +342,7 @@ fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
             let done = {
                 let mut this = shared.borrow_mut();
                 let at = this.kicks.iter().position(|(t, _)| *t == ticket);
-                at.map(|at| this.kicks.remove(at).1)
+                at.map(|at| this.kicks.swap_remove(at).1)
             };
             if let Some(done) = done {
                 match outcome {
@@ -401,7 +401,7 @@ fn released(shared: &Shared, key: u32, ticket: RetryTicket, rejection: Option<Js
     let callbacks = {
         let mut this = shared.borrow_mut();
         if let Some(at) = this.releases.iter().position(|(k, _)| *k == key) {
-            this.releases.remove(at);
+            this.releases.swap_remove(at);
         }
         this.callbacks.clone()
     };

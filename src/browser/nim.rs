@@ -42,7 +42,7 @@ fn unregister(shared: &Shared) {
             .iter()
             .position(|e| std::rc::Rc::ptr_eq(&e.shared, shared))
         {
-            registry.remove(at);
+            registry.swap_remove(at);
         }
     });
 }
