@@ -5,7 +5,6 @@ use std::cell::RefCell;
 
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Crypto;
 
 use super::get;
 
@@ -87,13 +86,17 @@ pub fn random_seed() -> u64 {
     u64::from_le_bytes(bytes)
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `crypto.getRandomValues` (a window's or a worker's); it throws
+    /// where there is no `crypto`.
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(bytes: &mut [u8]) -> Result<JsValue, JsValue>;
+}
+
 /// Fills `bytes` from `crypto.getRandomValues`, or `Math.random` where it is missing.
 fn random_bytes(bytes: &mut [u8]) {
-    let crypto = super::window()
-        .map(|w| get(&w, "crypto"))
-        .filter(|c| !c.is_undefined() && !c.is_null())
-        .map(JsCast::unchecked_into::<Crypto>);
-    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(bytes).is_err()) {
+    if get_random_values(bytes).is_err() {
         for byte in bytes.iter_mut() {
             *byte = (js_sys::Math::random() * 256.0) as u8;
         }
