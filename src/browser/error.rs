@@ -1,7 +1,6 @@
 //! The one error type thrown toward JavaScript: an `Error` with a `code` to switch on.
 
 use crate::core::text::concat;
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 use crate::core::{OptionError, RequestFailure};
@@ -37,7 +36,9 @@ pub struct NimError {
 }
 
 impl NimError {
-    /// An error with `code` and `message`.
+    /// An error with `code` and `message`; out of line, so each caller passes a
+    /// pointer instead of copying the message itself.
+    #[inline(never)]
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         NimError {
             code,
@@ -58,7 +59,7 @@ impl NimError {
             ErrorCode::Server(code) => JsValue::from(code),
         };
         // Setting a property on a fresh Error object cannot fail.
-        let _ = Reflect::set(&error, &JsValue::from_str("code"), &code);
+        super::set(&error, "code", &code);
         error.into()
     }
 }

@@ -1,7 +1,7 @@
 //! [`Json`] over JavaScript values, so the codec reads what `JSON.parse` returns and
 //! builds what `JSON.stringify` and the user's callbacks get.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::wire::Json;
@@ -11,9 +11,7 @@ impl Json for JsValue {
         if !self.is_object() {
             return None;
         }
-        Reflect::get(self, &JsValue::from_str(key))
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
+        Some(super::get(self, key)).filter(|v| !v.is_undefined() && !v.is_null())
     }
     fn string(&self) -> Option<String> {
         self.as_string()
@@ -40,7 +38,7 @@ impl Json for JsValue {
     }
     fn set(&mut self, key: &str, value: Self) {
         // Setting a property on a plain object the codec created cannot fail.
-        let _ = Reflect::set(self, &JsValue::from_str(key), &value);
+        super::set(self, key, &value);
     }
     fn from_str(value: &str) -> Self {
         JsValue::from_str(value)

@@ -110,8 +110,7 @@ fn links(body: &JsValue) -> LbsReply {
 
 /// A short text for a rejection (`TypeError: Failed to fetch`, `AbortError`).
 fn describe(error: &JsValue) -> String {
-    js_sys::Reflect::get(error, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
+    super::get(error, "message")
+        .as_string()
         .unwrap_or_else(|| "the request failed".into())
 }

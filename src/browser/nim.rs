@@ -3,7 +3,7 @@
 use crate::core::text::concat;
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 use super::done::Done;
@@ -224,7 +224,7 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
     if !options.is_object() {
         return Err(invalid("`kick(options)`: options must be an object"));
     }
-    let ids = Reflect::get(options, &"deviceIds".into()).unwrap_or(JsValue::UNDEFINED);
+    let ids = super::get(options, "deviceIds");
     let ids: Array = ids
         .dyn_into()
         .map_err(|_| invalid("`kick`: `deviceIds` must be an array of device ids"))?;
@@ -243,7 +243,7 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
             }
         }
     }
-    let custom = Reflect::get(options, &"custom".into()).unwrap_or(JsValue::UNDEFINED);
+    let custom = super::get(options, "custom");
     let custom = match custom.as_string() {
         Some(custom) => custom,
         None if custom.is_undefined() => String::new(),
