@@ -80,14 +80,9 @@ impl Drop for Socket {
         for name in HANDLERS {
             set(&self.ws, name, &JsValue::NULL);
         }
-        // `readyState` 0 is CONNECTING, 1 OPEN.
-        if get(&self.ws, "readyState")
-            .as_f64()
-            .is_some_and(|state| state < 2.0)
-        {
-            // Closing with 1000 and no reason cannot throw.
-            let _ = invoke(&self.ws, "close", &1000.into(), &JsValue::UNDEFINED);
-        }
+        // Closing with 1000 and no reason does not throw, and does nothing to a
+        // socket that is already closing or closed.
+        let _ = invoke(&self.ws, "close", &1000.into(), &JsValue::UNDEFINED);
     }
 }
 
