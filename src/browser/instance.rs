@@ -59,10 +59,6 @@ pub struct Instance {
     disconnects: Vec<Done>,
     destroys: Vec<Done>,
     dispatching: bool,
-    /// The handlers waiting for `onwillreconnect`'s Promises, by key; a pair is
-    /// dropped when one of them runs.
-    releases: Vec<(u32, [Listener; 2])>,
-    next_release: u32,
     /// Where the socket, LBS requests, page listeners and timer report.
     sink: Sink,
 }
@@ -83,8 +79,6 @@ impl Instance {
                 disconnects: Vec::new(),
                 destroys: Vec::new(),
                 dispatching: false,
-                releases: Vec::new(),
-                next_release: 0,
                 sink: {
                     let this = this.clone();
                     Rc::new(move |input| {
@@ -369,42 +363,32 @@ fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<Js
         drive(shared, Input::RetryReleased(ticket));
         return;
     };
-    let key = {
-        let mut this = shared.borrow_mut();
-        let key = this.next_release;
-        this.next_release = key.wrapping_add(1);
-        key
-    };
+    // The handlers belong to JavaScript from here on: the Promise holds them, and
+    // the garbage collector frees them (Rust side included, through wasm-bindgen's
+    // FinalizationRegistry) with it, whether it settles or not, and after the
+    // instance is gone too.
     let handler = |rejected: bool| {
         let weak = Rc::downgrade(shared);
         Listener::new(move |value: JsValue| {
             if let Some(shared) = weak.upgrade() {
-                released(&shared, key, ticket, rejected.then_some(value));
+                released(&shared, ticket, rejected.then_some(value));
             }
         })
+        .into_js_value()
     };
-    let handlers = [handler(false), handler(true)];
     // No borrow here: `Promise.resolve` reads `then` at once, and a getter there is
-    // user code that may call back into the instance. The handlers run later, as
-    // microtasks, so they always find themselves in `releases`.
+    // user code that may call back into the instance.
     // The derived Promise is not needed: the handlers report everything.
     let _ = super::then(
         &Promise::resolve(&thenable),
-        handlers[0].as_ref(),
-        handlers[1].as_ref(),
+        &handler(false),
+        &handler(true),
     );
-    shared.borrow_mut().releases.push((key, handlers));
 }
 
-/// `onwillreconnect`'s Promise `key` settled (with `rejection` when it failed).
-fn released(shared: &Shared, key: u32, ticket: RetryTicket, rejection: Option<JsValue>) {
-    let callbacks = {
-        let mut this = shared.borrow_mut();
-        if let Some(at) = this.releases.iter().position(|(k, _)| *k == key) {
-            this.releases.swap_remove(at);
-        }
-        this.callbacks.clone()
-    };
+/// `onwillreconnect`'s Promise settled (with `rejection` when it failed).
+fn released(shared: &Shared, ticket: RetryTicket, rejection: Option<JsValue>) {
+    let callbacks = shared.borrow().callbacks.clone();
     if let Some(error) = rejection {
         report(
             &callbacks,

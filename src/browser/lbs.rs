@@ -33,12 +33,16 @@ extern "C" {
 /// The addresses of a `code: 200` reply, or what went wrong.
 pub type LbsReply = Result<Vec<String>, String>;
 
-/// An LBS request in flight; it keeps its handlers until it settles.
+/// An LBS request in flight.
+///
+/// Its handlers belong to JavaScript: the Promises hold them, and the garbage
+/// collector frees them (Rust side included, through wasm-bindgen's
+/// FinalizationRegistry) once the request settled, also when the instance was
+/// dropped in the meantime (they then find no instance to report to).
 pub struct LbsRequest {
     /// Which request.
     pub fetch: FetchId,
     controller: AbortController,
-    _handlers: [Listener; 3],
 }
 
 impl LbsRequest {
@@ -48,39 +52,33 @@ impl LbsRequest {
         // Called with the parsed body, and with anything that failed on the way.
         let read = listener(sink, fetch.0, |id, body| {
             Input::Lbs(FetchId(id), links(&body))
-        });
+        })
+        .into_js_value();
         let failed = listener(sink, fetch.0, |id, error| {
             Input::Lbs(FetchId(id), Err(describe(&error)))
-        });
-        let read_fn: JsValue = AsRef::<JsValue>::as_ref(&read).clone();
-        let failed_fn: JsValue = AsRef::<JsValue>::as_ref(&failed).clone();
+        })
+        .into_js_value();
+        let failed_fn = failed.clone();
         let fail_with = sink.clone();
         let response = Listener::new(move |response: JsValue| {
             let response: FetchResponse = response.unchecked_into();
             match response.json() {
                 Ok(body) => {
                     // The derived Promise is not needed: the handlers report everything.
-                    let _ = then(&body, &read_fn, &failed_fn);
+                    let _ = then(&body, &read, &failed_fn);
                 }
                 Err(error) => fail_with(Input::Lbs(fetch, Err(describe(&error)))),
             }
-        });
+        })
+        .into_js_value();
         let init = js_sys::Object::new();
         super::set(&init, "signal", &super::get(&controller, "signal"));
         // The derived Promise is not needed: the handlers report everything.
         let _ = match global_fetch(url, &init) {
-            Ok(promise) => then(&promise, response.as_ref(), failed.as_ref()),
-            Err(error) => then(
-                &Promise::reject(&error),
-                &JsValue::UNDEFINED,
-                failed.as_ref(),
-            ),
+            Ok(promise) => then(&promise, &response, &failed),
+            Err(error) => then(&Promise::reject(&error), &JsValue::UNDEFINED, &failed),
         };
-        LbsRequest {
-            fetch,
-            controller,
-            _handlers: [response, read, failed],
-        }
+        LbsRequest { fetch, controller }
     }
 
     /// Cancels the request; its handlers still run once (with an `AbortError`).
