@@ -115,3 +115,50 @@ async fn bad_address_options_are_rejected_by_name() {
         assert!(get_str(&error, "message").contains(name));
     }
 }
+
+#[wasm_bindgen_test]
+async fn an_instance_freed_while_its_lbs_request_is_in_flight_leaves_no_error() {
+    let env = Env::get();
+    reset().await;
+    let app = env.app("multi");
+    let mut recorder = Recorder::new();
+    // Every unhandled Promise rejection of the page from here on: a handler of the
+    // request that ran after the instance was gone used to throw one.
+    let rejections = js_sys::Array::new();
+    let record = {
+        let rejections = rejections.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            rejections.push(&get(&event, "reason"));
+        })
+    };
+    let window = web_sys::window().unwrap();
+    window
+        .add_event_listener_with_callback("unhandledrejection", record.as_ref().unchecked_ref())
+        .unwrap();
+
+    // Port 9 (discard) on loopback: nothing listens, the request fails soon.
+    let options = options_without_socket_url(
+        &mut recorder,
+        &env,
+        &app,
+        &unique("lbsfree"),
+        &[("lbsUrl", JsValue::from("http://127.0.0.1:9/lbs"))],
+    );
+    let nim = get_instance(&options).unwrap();
+    // `destroy` aborts the request, and `free` drops the instance before the
+    // aborted fetch's handlers run.
+    let _ = call(&nim, "destroy", &[]).unwrap();
+    call(&nim, "free", &[]).unwrap();
+    sleep(500).await;
+
+    window
+        .remove_event_listener_with_callback("unhandledrejection", record.as_ref().unchecked_ref())
+        .unwrap();
+    assert_eq!(
+        rejections.length(),
+        0,
+        "unhandled rejections: {:?}",
+        rejections.to_vec()
+    );
+    reset().await;
+}
