@@ -27,7 +27,7 @@ export const REASONS = {
     + 'call (−0.15 KB); smaller steps (swap_remove, no 128-bit multiply, the kick count checked '
     + 'first, no `readyState` read before `close`, shared property helpers, −0.3 KB). In all '
     + '33,066 → 27,459 B (gzip -9, as `scripts/build.sh` prints it). Tried without gain: opt-level "s" '
-    + '(+2.3 KB now), multivalue (±0), boxing large inputs, two-phase option checks, a `Vec` for '
+    + '(+1.3 KB), multivalue (±0), boxing large inputs, two-phase option checks, a `Vec` for '
     + 'the driver\'s queue alone, other inline limits (±10 B). What is left (raw, of ~56 KB): the '
     + 'driver ~11 KB, the session machine ~10 KB, the NIM methods with their argument checks '
     + '~8 KB, options and their rules ~7.5 KB, the JSON-walking codec ~6 KB, std/alloc/'
