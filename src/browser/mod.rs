@@ -81,8 +81,10 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-/// A JavaScript event handler owned by Rust; one closure type for every handler
-/// keeps the wasm small.
+/// A JavaScript handler made in Rust. The driver owns those of the socket, the page
+/// and the timer, and drops them (detached first) when it is done with them; a
+/// Promise's handlers are handed to JavaScript (`into_js_value`), whose garbage
+/// collector frees them with the Promise, since a Promise cannot be detached from.
 type Listener = wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>;
 
 /// One input to an instance: a method call, or what the browser or a user
