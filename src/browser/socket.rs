@@ -86,17 +86,26 @@ impl Drop for Socket {
     }
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `JSON.parse(text)` on the JS string itself: the frame's text is not copied
+    /// into the wasm and back.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
 /// Reads one frame with the browser's own JSON parser.
 fn read_frame(data: &JsValue) -> SocketEvent {
-    let Some(text) = data.as_string() else {
+    if !data.is_string() {
         return SocketEvent::Unreadable("a binary frame".into());
-    };
-    let value = match js_sys::JSON::parse(&text) {
+    }
+    let value = match parse_json(data) {
         Ok(value) => value,
         Err(_) => return SocketEvent::Unreadable("not JSON".into()),
     };
     match wire::server_message(&value) {
         Some(message) => SocketEvent::Message(message),
-        None => SocketEvent::Unreadable(truncate_chars(text, 200)),
+        // Only a frame that is not a message of the protocol is read into Rust.
+        None => SocketEvent::Unreadable(truncate_chars(data.as_string().unwrap_or_default(), 200)),
     }
 }
