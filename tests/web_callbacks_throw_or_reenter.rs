@@ -321,3 +321,48 @@ async fn a_log_func_that_calls_back_into_the_instance_on_every_line() {
     assert_eq!(status(&nim), 1);
     reset().await;
 }
+
+#[wasm_bindgen_test]
+async fn option_getters_that_call_back_into_the_instance() {
+    let env = Env::get();
+    reset().await;
+    let app = env.app("multi");
+    let account = unique("getteropts");
+    env.create_account(&app, &account, "tok").await;
+    let holder = object(&[("reads", 0.into())]);
+    let mut recorder = Recorder::new();
+    let options = recorder.options(&env, &app, &account, "tok");
+    let nim = get_instance(&options).unwrap();
+    set(&holder, "nim", nim.clone());
+    recorder.wait("onconnect", 5_000).await;
+
+    // `{ get token() {...} }`: reading the option runs user code that calls the
+    // instance; the SDK holds no borrow of it while reading options.
+    let make = Function::new_with_args(
+        "holder, extra",
+        "return Object.assign({ get token() { holder.reads++; holder.nim.getLoginStatus(); \
+           holder.nim.setOptions({ debug: false }); return 'tok'; } }, extra);",
+    );
+    let getter_options = |extra: JsValue| make.call2(&JsValue::NULL, &holder, &extra).unwrap();
+    call(&nim, "setOptions", &[getter_options(JsValue::UNDEFINED)]).unwrap();
+    let again = getter_options(object(&[("account", account.clone().into())]));
+    let same = get_instance(&again).unwrap();
+    assert!(same == nim, "a later getInstance returns the same instance");
+    let reads = get(&holder, "reads").as_f64().unwrap_or_default();
+    assert!(reads >= 2.0, "the token getter ran {reads} times");
+    assert_eq!(status(&nim), 1, "still logged in");
+    assert!(
+        reported_errors(&recorder).is_empty(),
+        "{:?}",
+        reported_errors(&recorder)
+    );
+
+    // The session still works: a logout and a login again.
+    settle(call(&nim, "disconnect", &[]).unwrap())
+        .await
+        .unwrap();
+    call(&nim, "connect", &[]).unwrap();
+    recorder.wait_nth("onconnect", 2, 5_000).await;
+    assert_eq!(status(&nim), 1);
+    reset().await;
+}

@@ -158,12 +158,17 @@ impl Instance {
                 }
             }
             Action::Send { socket, message } => {
-                if let Some((id, open)) = &self.socket {
-                    if *id == socket {
-                        if let Err(error) = open.send(&message) {
-                            report(&self.callbacks, "could not send a frame", &error);
-                        }
-                    }
+                let sent = match &self.socket {
+                    Some((id, open)) if *id == socket => open.send(&message).is_ok(),
+                    _ => true,
+                };
+                // A socket that refuses a frame is broken: it is closed, and the
+                // session handles that as any lost connection. (No user code may
+                // run here, under the borrow: `logFunc` could call back in.)
+                if !sent {
+                    self.socket = None;
+                    self.session
+                        .handle_close(now, socket, 1006, "could not send a frame");
                 }
             }
             Action::Close { socket } => {

@@ -63,11 +63,9 @@ impl Nim {
             .as_string()
             .unwrap_or_default();
         if let Some((object, shared)) = find(&account) {
-            let merged = Options::parse(
-                &options,
-                Some(&shared.borrow().callbacks),
-                Source::MergeInstance,
-            )?;
+            // Not borrowed while parsing: a getter of `options` is user code.
+            let live = shared.borrow().callbacks.clone();
+            let merged = Options::parse(&options, Some(&live), Source::MergeInstance)?;
             drive(&shared, Input::Connect(Some(merged)));
             return Ok(object);
         }
@@ -145,11 +143,9 @@ impl Nim {
     #[wasm_bindgen(js_name = setOptions, skip_typescript)]
     pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
         let shared = self.live()?;
-        let parsed = Options::parse(
-            &options,
-            Some(&shared.borrow().callbacks),
-            Source::SetOptions,
-        )?;
+        // Not borrowed while parsing: a getter of `options` is user code.
+        let live = shared.borrow().callbacks.clone();
+        let parsed = Options::parse(&options, Some(&live), Source::SetOptions)?;
         drive(shared, Input::SetOptions(parsed));
         Ok(())
     }
