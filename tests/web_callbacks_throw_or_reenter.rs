@@ -329,7 +329,7 @@ async fn option_getters_that_call_back_into_the_instance() {
     let app = env.app("multi");
     let account = unique("getteropts");
     env.create_account(&app, &account, "tok").await;
-    let holder = object(&[("reads", 0.into())]);
+    let holder = object(&[("reads", 0.into()), ("errors", js_sys::Array::new().into())]);
     let mut recorder = Recorder::new();
     let options = recorder.options(&env, &app, &account, "tok");
     let nim = get_instance(&options).unwrap();
@@ -340,8 +340,9 @@ async fn option_getters_that_call_back_into_the_instance() {
     // instance; the SDK holds no borrow of it while reading options.
     let make = Function::new_with_args(
         "holder, extra",
-        "return Object.assign({ get token() { holder.reads++; holder.nim.getLoginStatus(); \
-           holder.nim.setOptions({ debug: false }); return 'tok'; } }, extra);",
+        "return Object.assign({ get token() { holder.reads++; \
+           try { holder.nim.getLoginStatus(); holder.nim.setOptions({ debug: false }); } \
+           catch (e) { holder.errors.push(String(e)); } return 'tok'; } }, extra);",
     );
     let getter_options = |extra: JsValue| make.call2(&JsValue::NULL, &holder, &extra).unwrap();
     call(&nim, "setOptions", &[getter_options(JsValue::UNDEFINED)]).unwrap();
@@ -350,6 +351,12 @@ async fn option_getters_that_call_back_into_the_instance() {
     assert!(same == nim, "a later getInstance returns the same instance");
     let reads = get(&holder, "reads").as_f64().unwrap_or_default();
     assert!(reads >= 2.0, "the token getter ran {reads} times");
+    let errors = js_sys::Array::from(&get(&holder, "errors"));
+    assert_eq!(
+        errors.length(),
+        0,
+        "calls from the getter threw: {errors:?}"
+    );
     assert_eq!(status(&nim), 1, "still logged in");
     assert!(
         reported_errors(&recorder).is_empty(),
