@@ -47,11 +47,11 @@ fn unregister(shared: &Shared) {
     });
 }
 
-/// The connection of one NIM account (the JS class `NIM`).
+/// The JS class `NIM`: `NIM.getInstance` and `NIM.rmAllInstances`, and the class
+/// of every instance. An instance's methods are its own properties (see
+/// [`instance_object`]); the wrapper itself holds nothing.
 #[wasm_bindgen(js_name = NIM, skip_typescript)]
-pub struct Nim {
-    shared: Shared,
-}
+pub struct Nim {}
 
 #[wasm_bindgen(js_class = NIM)]
 impl Nim {
@@ -72,9 +72,7 @@ impl Nim {
         let parsed = Options::parse(&options, None, Source::GetInstance)?;
         let connect = !parsed.skip_connection_on_initialize;
         let shared = Instance::create(parsed);
-        let object = JsValue::from(Nim {
-            shared: shared.clone(),
-        });
+        let object = instance_object(&shared);
         REGISTRY.with(|r| {
             r.borrow_mut().push(Registered {
                 account,
@@ -105,92 +103,109 @@ impl Nim {
         super::then(&js_sys::Promise::all(&promises), &resolve, &reject);
         gone
     }
+}
 
-    /// `connect()`: logs in unless logged in or logging in.
-    #[wasm_bindgen(skip_typescript)]
-    pub fn connect(&self) -> Result<(), JsValue> {
-        drive(self.live()?, Input::Connect(None));
-        Ok(())
+/// The instance methods, by their number in [`call_method`].
+const METHODS: [&str; 8] = [
+    "connect",
+    "disconnect",
+    "destroy",
+    "setOptions",
+    "kick",
+    "getLoginStatus",
+    "isConnected",
+    "getLoginPorts",
+];
+
+/// The object `getInstance` hands out for `shared`: a `NIM`, whose methods are
+/// its own properties, each one closure of the instance bound to the method's
+/// number. One closure instead of a wasm export and a glue method per method;
+/// the closure belongs to JavaScript (`into_js_value`), so the garbage collector
+/// frees it, and the instance with it, once the object is gone and the registry
+/// let go of the instance (`destroy`).
+fn instance_object(shared: &Shared) -> JsValue {
+    let object = JsValue::from(Nim {});
+    let shared = shared.clone();
+    let methods =
+        Closure::<dyn Fn(u32, JsValue) -> Result<JsValue, JsValue>>::new(move |method, options| {
+            call_method(&shared, method, options)
+        })
+        .into_js_value();
+    let methods: &Function = methods.unchecked_ref();
+    let mut number = 0;
+    while number < METHODS.len() {
+        let bound = methods.bind1(&JsValue::NULL, &JsValue::from(number as u32));
+        super::set(&object, METHODS[number], &bound);
+        number += 1;
     }
+    object
+}
 
-    /// `disconnect({done})`: logs out; `done` (or the Promise) fires once the socket
-    /// is really closed.
-    #[wasm_bindgen(skip_typescript)]
-    pub fn disconnect(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        let shared = self.live()?;
-        let (done, returned) = Done::new(done_option(&options, "disconnect")?);
-        drive(shared, Input::Disconnect(done));
-        Ok(returned)
+/// Method number `method` of [`METHODS`], called with `options` (the first
+/// argument, if any). Only `destroy` may be called after `destroy`.
+fn call_method(shared: &Shared, method: u32, options: JsValue) -> Result<JsValue, JsValue> {
+    if method == 2 {
+        return destroy(shared, &options);
     }
-
-    /// `destroy({done})`: logs out, silences the callbacks and leaves the registry;
-    /// every call's `done` fires, later calls of other methods throw.
-    #[wasm_bindgen(skip_typescript)]
-    pub fn destroy(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        let (done, returned) = Done::new(done_option(&options, "destroy")?);
-        if self.shared.borrow().lifecycle == Lifecycle::Destroyed {
-            let callbacks = self.shared.borrow().callbacks.clone();
-            done.succeed(&callbacks, &JsValue::UNDEFINED);
-            return Ok(returned);
-        }
-        unregister(&self.shared);
-        drive(&self.shared, Input::Destroy(done));
-        Ok(returned)
-    }
-
-    /// `setOptions(options)`: applies every documented key; rejects unknown keys
-    /// and `account`.
-    #[wasm_bindgen(js_name = setOptions, skip_typescript)]
-    pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
-        let shared = self.live()?;
-        // Not borrowed while parsing: a getter of `options` is user code.
-        let live = shared.borrow().callbacks.clone();
-        let parsed = Options::parse(&options, Some(&live), Source::SetOptions)?;
-        drive(shared, Input::SetOptions(parsed));
-        Ok(())
-    }
-
-    /// `kick({deviceIds, custom, done})`: kicks other devices of this account.
-    #[wasm_bindgen(skip_typescript)]
-    pub fn kick(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        let shared = self.live()?;
-        let (device_ids, custom) = kick_arguments(&options)?;
-        let (done, returned) = Done::new(done_option(&options, "kick")?);
-        drive(shared, Input::Kick(device_ids, custom, done));
-        Ok(returned)
-    }
-
-    /// `getLoginStatus()`: 0 logged out, 1 logged in, 2 logging in, 3 waiting to
-    /// reconnect.
-    #[wasm_bindgen(js_name = getLoginStatus, skip_typescript)]
-    pub fn get_login_status(&self) -> Result<u8, JsValue> {
-        Ok(self.live()?.borrow().session.status() as u8)
-    }
-
-    /// `isConnected()`: whether the socket is open.
-    #[wasm_bindgen(js_name = isConnected, skip_typescript)]
-    pub fn is_connected(&self) -> Result<bool, JsValue> {
-        Ok(self.live()?.borrow().session.is_connected())
-    }
-
-    /// `getLoginPorts()`: the account's other devices online now.
-    #[wasm_bindgen(js_name = getLoginPorts, skip_typescript)]
-    pub fn get_login_ports(&self) -> Result<JsValue, JsValue> {
-        Ok(payload::login_ports(
-            self.live()?.borrow().session.login_ports(),
-        ))
-    }
-
-    /// The instance, unless it was destroyed.
-    fn live(&self) -> Result<&Shared, NimError> {
-        if self.shared.borrow().lifecycle == Lifecycle::Live {
-            return Ok(&self.shared);
-        }
-        Err(NimError::new(
+    if shared.borrow().lifecycle != Lifecycle::Live {
+        return Err(NimError::new(
             ErrorCode::Destroyed,
             "this NIM instance was destroyed; call NIM.getInstance for a new one",
-        ))
+        )
+        .into());
     }
+    let returned = match method {
+        // `connect()`: logs in unless logged in or logging in.
+        0 => {
+            drive(shared, Input::Connect(None));
+            JsValue::UNDEFINED
+        }
+        // `disconnect({done})`: logs out; `done` (or the Promise) fires once the
+        // socket is really closed.
+        1 => {
+            let (done, returned) = Done::new(done_option(&options, "disconnect")?);
+            drive(shared, Input::Disconnect(done));
+            returned
+        }
+        // `setOptions(options)`: applies every documented key; rejects unknown
+        // keys and `account`.
+        3 => {
+            // Not borrowed while parsing: a getter of `options` is user code.
+            let live = shared.borrow().callbacks.clone();
+            let parsed = Options::parse(&options, Some(&live), Source::SetOptions)?;
+            drive(shared, Input::SetOptions(parsed));
+            JsValue::UNDEFINED
+        }
+        // `kick({deviceIds, custom, done})`: kicks other devices of this account.
+        4 => {
+            let (device_ids, custom) = kick_arguments(&options)?;
+            let (done, returned) = Done::new(done_option(&options, "kick")?);
+            drive(shared, Input::Kick(device_ids, custom, done));
+            returned
+        }
+        // `getLoginStatus()`: 0 logged out, 1 logged in, 2 logging in, 3 waiting
+        // to reconnect.
+        5 => JsValue::from(shared.borrow().session.status() as u8),
+        // `isConnected()`: whether the socket is open.
+        6 => JsValue::from(shared.borrow().session.is_connected()),
+        // `getLoginPorts()`: the account's other devices online now.
+        _ => payload::login_ports(shared.borrow().session.login_ports()),
+    };
+    Ok(returned)
+}
+
+/// `destroy({done})`: logs out, silences the callbacks and leaves the registry;
+/// every call's `done` fires, later calls of other methods throw.
+fn destroy(shared: &Shared, options: &JsValue) -> Result<JsValue, JsValue> {
+    let (done, returned) = Done::new(done_option(options, "destroy")?);
+    if shared.borrow().lifecycle == Lifecycle::Destroyed {
+        let callbacks = shared.borrow().callbacks.clone();
+        done.succeed(&callbacks, &JsValue::UNDEFINED);
+        return Ok(returned);
+    }
+    unregister(shared);
+    drive(shared, Input::Destroy(done));
+    Ok(returned)
 }
 
 /// The `done` of `{done}`, if any.

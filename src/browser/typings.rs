@@ -171,7 +171,7 @@ export interface NIMKickOptions {
   custom?: string;
 }
 
-/** The connection of one NIM account. */
+/** The connection of one NIM account. Its methods are its own properties, bound to it. */
 export class NIM {
   private constructor();
   /** The account's instance: created (and connected) on first use; later calls
@@ -199,7 +199,7 @@ export class NIM {
   isConnected(): boolean;
   /** The account's other devices online now. */
   getLoginPorts(): NIMLoginPort[];
-  /** Releases the JavaScript wrapper; use `destroy()` instead. */
+  /** Releases the (empty) JavaScript wrapper only; use `destroy()` instead. */
   free(): void;
 }
 "#;
