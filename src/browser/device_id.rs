@@ -3,8 +3,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::Function;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use super::get;
 
@@ -43,27 +42,20 @@ pub fn resolve(explicit: Option<&str>, fixed: bool) -> String {
 
 /// The id kept in `storage`, or a new one stored there.
 ///
-/// `getItem` and `setItem` are called as plain functions, through the calls every
-/// callback already uses, rather than as two more imports in the JS glue.
+/// `getItem` and `setItem` are called through [`invoke`](super::invoke), the
+/// function call every callback already uses, rather than as two more imports in
+/// the JS glue.
 fn stored(storage: &JsValue) -> String {
     let key = JsValue::from_str(STORAGE_KEY);
-    let method = |name| {
-        let method = get(storage, name);
-        method
-            .is_function()
-            .then(|| method.unchecked_into::<Function>())
-    };
-    let kept = method("getItem").and_then(|get_item| get_item.call1(storage, &key).ok());
-    if let Some(id) = kept.and_then(|id| id.as_string()) {
+    let kept = super::invoke(storage, "getItem", &key, &JsValue::UNDEFINED);
+    if let Some(id) = kept.ok().and_then(|id| id.as_string()) {
         if !id.is_empty() {
             return id;
         }
     }
     let id = random_id();
     // A full or blocked storage only costs the id's stability.
-    if let Some(set_item) = method("setItem") {
-        let _ = set_item.call2(storage, &key, &JsValue::from_str(&id));
-    }
+    let _ = super::invoke(storage, "setItem", &key, &JsValue::from_str(&id));
     id
 }
 

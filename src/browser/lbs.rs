@@ -76,7 +76,9 @@ impl LbsRequest {
         // The derived Promise is not needed: the handlers report everything.
         let _ = match global_fetch(url, &init) {
             Ok(promise) => then(&promise, &response, &failed),
-            Err(error) => then(&Promise::reject(&error), &JsValue::UNDEFINED, &failed),
+            // Reported from a Promise as well, after this call returns: a settled
+            // one, so that the import of `Promise.resolve` serves here too.
+            Err(error) => then(&Promise::resolve(&error), &failed, &failed),
         };
         LbsRequest { fetch, controller }
     }
