@@ -94,7 +94,7 @@ impl Options {
             config::check_required(key, &value).map(|()| value)
         };
         // Filled in field by field: a broken rule then has only `c` to drop.
-        let mut c = SessionConfig::new("", "", "", "");
+        let mut c = SessionConfig::DEFAULTS;
         c.app_key = required("appKey")?;
         c.account = required("account")?;
         c.token = required("token")?;

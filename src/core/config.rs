@@ -79,27 +79,37 @@ pub struct SessionConfig {
 }
 
 impl SessionConfig {
+    /// NIM's defaults, with no identity and no address: what the options start
+    /// from. A constant, so starting from it is a copy rather than code.
+    pub const DEFAULTS: SessionConfig = SessionConfig {
+        socket_url: String::new(),
+        lbs_url: None,
+        default_links: Vec::new(),
+        secure_page: false,
+        app_key: String::new(),
+        account: String::new(),
+        token: String::new(),
+        auth_type: AuthType::Static,
+        login_ext: String::new(),
+        custom_tag: String::new(),
+        custom_client_type: 0,
+        device_id: String::new(),
+        os: String::new(),
+        need_reconnect: true,
+        reconnection_attempts: None,
+        quick_reconnect: false,
+        heartbeat_interval: DEFAULT_HEARTBEAT_MS,
+        has_delay_provider: false,
+    };
+
     /// A configuration with NIM's defaults for everything but the identity.
     pub fn new(socket_url: &str, app_key: &str, account: &str, token: &str) -> Self {
         SessionConfig {
             socket_url: socket_url.into(),
-            lbs_url: None,
-            default_links: Vec::new(),
-            secure_page: false,
             app_key: app_key.into(),
             account: account.into(),
             token: token.into(),
-            auth_type: AuthType::Static,
-            login_ext: String::new(),
-            custom_tag: String::new(),
-            custom_client_type: 0,
-            device_id: String::new(),
-            os: String::new(),
-            need_reconnect: true,
-            reconnection_attempts: None,
-            quick_reconnect: false,
-            heartbeat_interval: DEFAULT_HEARTBEAT_MS,
-            has_delay_provider: false,
+            ..SessionConfig::DEFAULTS
         }
     }
 }
