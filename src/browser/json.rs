@@ -8,9 +8,8 @@ use crate::wire::Json;
 
 impl Json for JsValue {
     fn field(&self, key: &str) -> Option<Self> {
-        if !self.is_object() {
-            return None;
-        }
+        // `get` gives `undefined` for a value that is not an object: `Reflect.get`
+        // throws for those, and the throw is caught.
         Some(super::get(self, key)).filter(|v| !v.is_undefined() && !v.is_null())
     }
     fn string(&self) -> Option<String> {
