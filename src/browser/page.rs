@@ -14,11 +14,20 @@ pub enum PageEvent {
     Visible(bool),
 }
 
-/// The installed listeners; dropping removes them.
+/// The events listened to: on the window (`true`) or the document, and the name.
+const EVENTS: [(bool, &str); 4] = [
+    (true, "online"),
+    (true, "offline"),
+    (true, "pageshow"),
+    (false, "visibilitychange"),
+];
+
+/// The installed listener; dropping removes it.
 pub struct PageListeners {
     window: Window,
     document: JsValue,
-    listeners: Vec<(bool, &'static str, Listener)>,
+    /// One handler for the four events, which tells them apart by `type`.
+    listener: Listener,
 }
 
 impl PageListeners {
@@ -29,28 +38,12 @@ impl PageListeners {
         if document.is_undefined() || document.is_null() {
             return None;
         }
-        let mut page = PageListeners {
+        let page = PageListeners {
             window,
             document,
-            listeners: Vec::new(),
+            listener: listener(sink, 0, |_, event| Input::Page(page_event(&event))),
         };
-        // One closure type for the four listeners keeps the wasm small.
-        let page_listener = |which: u32| {
-            listener(sink, which, |which, _| {
-                Input::Page(match which {
-                    0 => PageEvent::Online(true),
-                    1 => PageEvent::Online(false),
-                    2 => PageEvent::Visible(true),
-                    _ => PageEvent::Visible(
-                        super::window().is_some_and(|w| is_visible(&get(&w, "document"))),
-                    ),
-                })
-            })
-        };
-        page.add(true, "online", page_listener(0));
-        page.add(true, "offline", page_listener(1));
-        page.add(true, "pageshow", page_listener(2));
-        page.add(false, "visibilitychange", page_listener(3));
+        page.listen("addEventListener");
         Some(page)
     }
 
@@ -65,28 +58,27 @@ impl PageListeners {
         get(&navigator, "onLine").as_bool().unwrap_or(false)
     }
 
-    fn target(&self, on_window: bool) -> &JsValue {
-        if on_window {
-            self.window.as_ref()
-        } else {
-            &self.document
+    /// `addEventListener` or `removeEventListener` for every event of [`EVENTS`].
+    fn listen(&self, method: &str) {
+        for (on_window, name) in EVENTS {
+            let target = if on_window {
+                self.window.as_ref()
+            } else {
+                &self.document
+            };
+            // On a live window or document, neither throws.
+            let _ = invoke(target, method, &name.into(), self.listener.as_ref());
         }
     }
+}
 
-    /// `addEventListener` or `removeEventListener` on the window or the document.
-    fn listen(&self, method: &str, on_window: bool, name: &str, listener: &Listener) {
-        // On a live window or document, neither throws.
-        let _ = invoke(
-            self.target(on_window),
-            method,
-            &name.into(),
-            listener.as_ref(),
-        );
-    }
-
-    fn add(&mut self, on_window: bool, name: &'static str, listener: Listener) {
-        self.listen("addEventListener", on_window, name, &listener);
-        self.listeners.push((on_window, name, listener));
+/// What the page event `event` reports.
+fn page_event(event: &JsValue) -> PageEvent {
+    match get(event, "type").as_string().as_deref() {
+        Some("online") => PageEvent::Online(true),
+        Some("offline") => PageEvent::Online(false),
+        Some("pageshow") => PageEvent::Visible(true),
+        _ => PageEvent::Visible(super::window().is_some_and(|w| is_visible(&get(&w, "document")))),
     }
 }
 
@@ -97,8 +89,6 @@ fn is_visible(document: &JsValue) -> bool {
 
 impl Drop for PageListeners {
     fn drop(&mut self) {
-        for (on_window, name, listener) in std::mem::take(&mut self.listeners) {
-            self.listen("removeEventListener", on_window, name, &listener);
-        }
+        self.listen("removeEventListener");
     }
 }
