@@ -118,11 +118,14 @@ writeFileSync(
 execFileSync('esbuild', [glue, '--minify', '--format=esm', '--allow-overwrite', `--outfile=${glue}`, '--log-level=warning']);
 // terser then goes further than esbuild (three compress passes: inlined one-use
 // helpers, merged declarations): about 120 bytes less of the gzipped glue. ES2020
-// output: every engine with the glue's `FinalizationRegistry` has it. The glue's
-// own property names (the wrapper's pointer and methods, a closure's release
-// function), used nowhere else, are shortened too.
+// output: every engine with the glue's `FinalizationRegistry` has it. Function
+// expressions that use neither `this` nor `arguments` become arrows
+// (`unsafe_arrows`: only unsafe for functions called with `new`, which the glue's
+// imports and callbacks never are). The glue's own property names (the wrapper's
+// pointer and methods, a closure's release function), used nowhere else, are
+// shortened too.
 const ownProperties = 'regex=/^(__wbg_ptr|__wrap|__destroy_into_raw|_wbg_cb_unref)$/';
-execFileSync('terser', [glue, '--module', '--ecma', '2020', '--compress', 'passes=3,ecma=2020',
+execFileSync('terser', [glue, '--module', '--ecma', '2020', '--compress', 'passes=3,ecma=2020,unsafe_arrows=true',
   '--mangle', '--mangle-props', ownProperties, '-o', glue]);
 // esbuild drops comments; TypeScript and Deno find the typings through this one.
 writeFileSync(glue, '/* @ts-self-types="./nim_wasm.d.ts" */\n' + readFileSync(glue, 'utf8'));
