@@ -109,6 +109,7 @@ impl Instance {
     /// Performs the session's actions, re-arms the timer, and keeps the page
     /// listeners only while the session is active. The session's events wait in
     /// the session for [`dispatch`].
+    #[inline(never)]
     fn settle(&mut self, now: u64) {
         // Performing an action may feed the session again (a socket that cannot
         // open), which queues more actions: drain until none are left.
@@ -145,6 +146,7 @@ impl Instance {
         }
     }
 
+    #[inline(never)]
     fn perform(&mut self, now: u64, action: Action) {
         match action {
             Action::Open { socket, url } => {
@@ -180,6 +182,7 @@ impl Instance {
     }
 
     /// Feeds one input to the session.
+    #[inline(never)]
     fn handle(&mut self, now: u64, input: Input) {
         match input {
             Input::Connect(options) => {
@@ -298,6 +301,7 @@ fn dispatch(shared: &Shared) {
 }
 
 /// Calls the user code for one event; `silent` after `destroy()`.
+#[inline(never)]
 fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
     let user = |name: &str, arg: &JsValue| {
         if silent {
