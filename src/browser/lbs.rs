@@ -47,7 +47,6 @@ pub struct LbsRequest {
 
 impl LbsRequest {
     /// Starts `GET url`; `sink` gets the outcome once, after this call returns.
-    #[inline(never)]
     pub fn start(fetch: FetchId, url: &str, sink: &Sink) -> LbsRequest {
         let controller = AbortController::new();
         // Called with the parsed body, and with anything that failed on the way.

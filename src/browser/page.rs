@@ -32,7 +32,6 @@ pub struct PageListeners {
 
 impl PageListeners {
     /// Listens to the page, reporting to `sink`; `None` outside a window.
-    #[inline(never)]
     pub fn install(sink: &Sink) -> Option<PageListeners> {
         let window = super::window()?;
         let document = get(&window, "document");

@@ -38,7 +38,6 @@ pub struct Socket {
 
 impl Socket {
     /// Opens `url`, reporting to `sink` under `id`.
-    #[inline(never)]
     pub fn open(url: &str, id: SocketId, sink: &Sink) -> Result<Socket, JsValue> {
         let ws = WebSocket::new(url)?;
         set(&ws, "binaryType", &"arraybuffer".into());
