@@ -220,6 +220,9 @@ if (storm) {
   out(`| server's \`nim_sessions_live\` / \`nim_connections_open\` after 3 s settling | ${storm.sessions_live} / ${storm.connections_open} |`);
   out(`| sessions listing a duplicate, themselves or an offline device (ghosts) | ${storm.sessions_with_ghosts} |`);
   out(`| sessions missing a live device of their account | ${storm.sessions_missing_devices} |`);
+  if (storm.sessions_not_logged_in !== undefined) {
+    out(`| sessions still logging in when the views were compared (left out) | ${storm.sessions_not_logged_in} |`);
+  }
   out(`| sessions that gave up (terminal \`ondisconnect\`) | ${Object.entries(storm.terminal_disconnects).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'} |`);
   out(`| restarted server's logins by result code | ${storm.logins_by_code.map(([k, v]) => `${k.replace(/code="(\d+)"/, '$1')}: ${v}`).join(', ')} |`);
   out();

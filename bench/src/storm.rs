@@ -21,7 +21,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use nim_protocol::{ClientMessage, ServerMessage};
-use nim_wasm::core::{Action, DisconnectCode, Event, Session, SessionConfig, SocketId};
+use nim_wasm::core::{
+    Action, DisconnectCode, Event, LoginStatus, Session, SessionConfig, SocketId,
+};
 use serde::Serialize;
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
@@ -70,8 +72,13 @@ pub struct StormReport {
     pub sessions_with_ghosts: usize,
     /// Sessions whose login ports missed a live device of their account.
     pub sessions_missing_devices: usize,
-    /// The first wrong view found, for diagnosis.
+    /// The first wrong view found, for diagnosis: the viewer's list, then what the
+    /// viewer heard of a missing device (logins, `loginOk` lists and pushes naming
+    /// it, in order, ms from the start) and that device's own logins.
     pub first_wrong_view: Option<String>,
+    /// Sessions with an open socket that were not logged in when the views were
+    /// compared (left out of the comparison).
+    pub sessions_not_logged_in: usize,
     /// Sessions that ended for good (a terminal `ondisconnect`), by code.
     pub terminal_disconnects: HashMap<String, usize>,
     /// The restarted server's `nim_logins_total` by result code.
@@ -203,8 +210,11 @@ impl Storm<'_> {
 
         let _ = stop_tx.send(true);
         let mut sessions = Vec::with_capacity(tasks.len());
+        let mut histories = Vec::with_capacity(tasks.len());
         for task in tasks {
-            sessions.push(task.await.map_err(io::Error::other)?);
+            let (session, history) = task.await.map_err(io::Error::other)?;
+            sessions.push(session);
+            histories.push(history);
         }
         server.stop().await?;
 
@@ -223,7 +233,11 @@ impl Storm<'_> {
         for t in &attempts {
             per_second[((t - killed) / 1000) as usize] += 1;
         }
-        let (ghosts, missing, first_wrong_view) = check_ports(&sessions, per);
+        let (ghosts, missing, first_wrong_view) = check_ports(&sessions, &histories, per);
+        let sessions_not_logged_in = sessions
+            .iter()
+            .filter(|s| s.is_connected() && s.status() != LoginStatus::LoggedIn)
+            .count();
         let report = StormReport {
             sessions: self.sessions,
             devices_per_account: per,
@@ -242,6 +256,7 @@ impl Storm<'_> {
             sessions_with_ghosts: ghosts,
             sessions_missing_devices: missing,
             first_wrong_view,
+            sessions_not_logged_in,
             terminal_disconnects: lock(&log.terminal).clone(),
             logins_by_code: http::labelled(&metrics, "nim_logins_total"),
         };
@@ -262,16 +277,32 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Counts sessions whose view of their account's other devices is wrong: a device
 /// listed twice, itself, or one not logged in (ghosts), or a logged-in one missing;
-/// and describes the first wrong view.
-fn check_ports(sessions: &[Session], per_account: usize) -> (usize, usize, Option<String>) {
-    let live: Vec<&Session> = sessions.iter().filter(|s| s.is_connected()).collect();
-    let online: HashSet<&str> = live.iter().map(|s| s.config().device_id.as_str()).collect();
-    let mut by_account: HashMap<&str, usize> = HashMap::new();
-    for s in &live {
-        *by_account.entry(s.config().account.as_str()).or_default() += 1;
+/// and describes the first wrong view. Only logged-in sessions count, as viewers
+/// and as devices expected in the others' views.
+fn check_ports(
+    sessions: &[Session],
+    histories: &[Vec<String>],
+    per_account: usize,
+) -> (usize, usize, Option<String>) {
+    let logged_in = |s: &Session| s.status() == LoginStatus::LoggedIn;
+    let live: Vec<usize> = (0..sessions.len())
+        .filter(|&i| logged_in(&sessions[i]))
+        .collect();
+    let online: HashSet<&str> = live
+        .iter()
+        .map(|&i| sessions[i].config().device_id.as_str())
+        .collect();
+    let mut by_account: HashMap<&str, Vec<&str>> = HashMap::new();
+    for &i in &live {
+        let config = sessions[i].config();
+        by_account
+            .entry(config.account.as_str())
+            .or_default()
+            .push(config.device_id.as_str());
     }
     let (mut ghosts, mut missing, mut first) = (0, 0, None);
-    for s in &live {
+    for &i in &live {
+        let s = &sessions[i];
         let me = s.config().device_id.as_str();
         let ids: Vec<&str> = s
             .login_ports()
@@ -282,16 +313,35 @@ fn check_ports(sessions: &[Session], per_account: usize) -> (usize, usize, Optio
         let ghost = unique.len() != ids.len()
             || unique.contains(me)
             || !unique.iter().all(|id| online.contains(id));
-        let live_others = by_account[s.config().account.as_str()] - 1;
-        let short = unique.len() < live_others.min(per_account - 1);
+        let others = &by_account[s.config().account.as_str()];
+        let short = unique.len() < (others.len() - 1).min(per_account - 1);
         ghosts += usize::from(ghost);
         missing += usize::from(short);
         if (ghost || short) && first.is_none() {
-            first = Some(format!(
+            let mut view = format!(
                 "{me} of {} ({} live) lists {ids:?}",
                 s.config().account,
-                live_others + 1
-            ));
+                others.len()
+            );
+            let absent = others.iter().find(|id| **id != me && !unique.contains(*id));
+            if let Some(absent) = absent {
+                let heard: Vec<&String> = histories[i]
+                    .iter()
+                    .filter(|line| line.contains(&format!(" {absent}/")) || line.contains(" login "))
+                    .collect();
+                view += &format!("; heard of {absent}: {heard:?}");
+                let at = sessions
+                    .iter()
+                    .position(|other| other.config().device_id == *absent);
+                if let Some(at) = at {
+                    let own: Vec<&String> = histories[at]
+                        .iter()
+                        .filter(|line| line.contains(" login "))
+                        .collect();
+                    view += &format!("; {absent} itself: {own:?}");
+                }
+            }
+            first = Some(view);
         }
     }
     (ghosts, missing, first)
@@ -314,8 +364,11 @@ struct Driver {
 }
 
 impl Driver {
-    /// Connects `session` and drives it until the run stops; returns it for inspection.
-    async fn drive(mut self, mut session: Session) -> Session {
+    /// Connects `session` and drives it until the run stops; returns it for
+    /// inspection, with what it heard of its account's devices (see
+    /// [`StormReport::first_wrong_view`]).
+    async fn drive(mut self, mut session: Session) -> (Session, Vec<String>) {
+        let mut history = Vec::new();
         let (events_tx, mut events) = mpsc::unbounded_channel();
         let mut sockets: HashMap<SocketId, mpsc::UnboundedSender<ClientMessage>> = HashMap::new();
         let mut back_after_kill = false;
@@ -345,8 +398,17 @@ impl Driver {
             let mut answers = Vec::new();
             while let Some(event) = session.poll_event() {
                 match event {
-                    Event::Connect(_) => {
+                    Event::LoginPortsChange(ports) => {
+                        let mut line = format!("{} ports", self.log.now());
+                        for p in &ports {
+                            let state = if p.online { "on" } else { "off" };
+                            line += &format!(" {}/{}/{state}", p.device_id, p.connection_id);
+                        }
+                        history.push(line);
+                    }
+                    Event::Connect(info) => {
                         let now = self.log.now();
+                        history.push(format!("{now} login {}", info.connection_id));
                         if now < self.log.killed_at.load(Ordering::Relaxed) {
                             self.log.connected.fetch_add(1, Ordering::Relaxed);
                         } else if !back_after_kill {
@@ -392,7 +454,7 @@ impl Driver {
             // the others' teardown, so the views are compared as they were.
             tokio::select! {
                 biased;
-                _ = self.stop.wait_for(|stop| *stop) => return session,
+                _ = self.stop.wait_for(|stop| *stop) => return (session, history),
                 Some((socket, event)) = events.recv() => {
                     let now = self.log.now();
                     match event {
