@@ -83,8 +83,7 @@ export const REASONS = {
     + 'settling ended); 4178 itself still held that connection as logged in, and the server\'s own '
     + 'counters, read right after, still showed 10,000 live sessions. So the server removed (or '
     + 'announced the removal of) a connection that its client had not seen close, within the '
-    + 'last moments of the run; the sessions that miss a device are those whose view was taken '
-    + 'before the client heard of the close. Not yet known: what ended connection …3501 (not the '
+    + 'last moments of the run. Not yet known: what ended connection …3501 (not the '
     + 'idle timeout: 65 s for the default 30 s heartbeat). Next: keep the server\'s log of a run '
     + 'with a wrong view and log why each connection ended.',
 };
