@@ -45,9 +45,11 @@ export const REASONS = {
     + 'other LLVM inline costs and wasm-opt passes (±20 B). What is left (raw, of ~51 KB): options '
     + 'and their rules ~7 KB, the driver ~7 KB, the session machine ~10 KB, the methods ~3 KB, '
     + 'the JSON-walking codec ~5.5 KB, std/alloc/wasm-bindgen runtime ~6 KB, messages and names '
-    + '3.8 KB; the glue\'s 2.7 KB is wasm-bindgen\'s loader, class and string passing. Reaching '
-    + '25 KB needs another 0.6 KB gz; round 4\'s last steps were 25 to 100 B each, and the '
-    + 'function order moves a figure by ±40 B either way.',
+    + '3.8 KB; the glue\'s 2.7 KB is wasm-bindgen\'s loader, class and string passing. The '
+    + 'round 4 figures are GNU `gzip -9`, as `scripts/build.sh` prints them; this table uses '
+    + 'Node\'s zlib at level 9, which packs the same wasm about 0.2 KB larger (25,813 B here). '
+    + 'Reaching 25 KB needs another 0.6 KB by gzip, 0.8 KB by zlib; round 4\'s last steps were 25 '
+    + 'to 100 B each, and the function order moves a figure by ±40 B either way.',
   login: 'Profiled (the table above, `bench/browser/login-profile.mjs`): the medians match, '
     + 'so the SDK adds nothing measurable to a typical login; it does spend more main-thread '
     + 'time per login than MiniClient: calls across the wasm boundary, strings copied in and '
