@@ -327,7 +327,9 @@ fn check_ports(
             if let Some(absent) = absent {
                 let heard: Vec<&String> = histories[i]
                     .iter()
-                    .filter(|line| line.contains(&format!(" {absent}/")) || line.contains(" login "))
+                    .filter(|line| {
+                        line.contains(&format!(" {absent}/")) || line.contains(" login ")
+                    })
                     .collect();
                 view += &format!("; heard of {absent}: {heard:?}");
                 let at = sessions
