@@ -105,7 +105,7 @@ impl Nim {
     }
 }
 
-/// The instance methods, by their number in [`call_method`].
+/// The instance methods; each one's number is its place here.
 const METHODS: [&str; 8] = [
     "connect",
     "disconnect",
@@ -116,6 +116,13 @@ const METHODS: [&str; 8] = [
     "isConnected",
     "getLoginPorts",
 ];
+const CONNECT: u32 = 0;
+const DISCONNECT: u32 = 1;
+const DESTROY: u32 = 2;
+const SET_OPTIONS: u32 = 3;
+const KICK: u32 = 4;
+const GET_LOGIN_STATUS: u32 = 5;
+const IS_CONNECTED: u32 = 6;
 
 /// The object `getInstance` hands out for `shared`: a `NIM`, whose methods are
 /// its own properties, each one closure of the instance bound to the method's
@@ -144,7 +151,7 @@ fn instance_object(shared: &Shared) -> JsValue {
 /// Method number `method` of [`METHODS`], called with `options` (the first
 /// argument, if any). Only `destroy` may be called after `destroy`.
 fn call_method(shared: &Shared, method: u32, options: JsValue) -> Result<JsValue, JsValue> {
-    if method == 2 {
+    if method == DESTROY {
         return destroy(shared, &options);
     }
     if shared.borrow().lifecycle != Lifecycle::Live {
@@ -156,20 +163,20 @@ fn call_method(shared: &Shared, method: u32, options: JsValue) -> Result<JsValue
     }
     let returned = match method {
         // `connect()`: logs in unless logged in or logging in.
-        0 => {
+        CONNECT => {
             drive(shared, Input::Connect(None));
             JsValue::UNDEFINED
         }
         // `disconnect({done})`: logs out; `done` (or the Promise) fires once the
         // socket is really closed.
-        1 => {
+        DISCONNECT => {
             let (done, returned) = Done::new(done_option(&options, "disconnect")?);
             drive(shared, Input::Disconnect(done));
             returned
         }
         // `setOptions(options)`: applies every documented key; rejects unknown
         // keys and `account`.
-        3 => {
+        SET_OPTIONS => {
             // Not borrowed while parsing: a getter of `options` is user code.
             let live = shared.borrow().callbacks.clone();
             let parsed = Options::parse(&options, Some(&live), Source::SetOptions)?;
@@ -177,7 +184,7 @@ fn call_method(shared: &Shared, method: u32, options: JsValue) -> Result<JsValue
             JsValue::UNDEFINED
         }
         // `kick({deviceIds, custom, done})`: kicks other devices of this account.
-        4 => {
+        KICK => {
             let (device_ids, custom) = kick_arguments(&options)?;
             let (done, returned) = Done::new(done_option(&options, "kick")?);
             drive(shared, Input::Kick(device_ids, custom, done));
@@ -185,9 +192,9 @@ fn call_method(shared: &Shared, method: u32, options: JsValue) -> Result<JsValue
         }
         // `getLoginStatus()`: 0 logged out, 1 logged in, 2 logging in, 3 waiting
         // to reconnect.
-        5 => JsValue::from(shared.borrow().session.status() as u8),
+        GET_LOGIN_STATUS => JsValue::from(shared.borrow().session.status() as u8),
         // `isConnected()`: whether the socket is open.
-        6 => JsValue::from(shared.borrow().session.is_connected()),
+        IS_CONNECTED => JsValue::from(shared.borrow().session.is_connected()),
         // `getLoginPorts()`: the account's other devices online now.
         _ => payload::login_ports(shared.borrow().session.login_ports()),
     };
