@@ -42,9 +42,13 @@ const glue = join(dir, 'nim_wasm.js');
 // (`strip = "debuginfo"`); wasm-opt drops them from the package.
 const FEATURES = binaryen.Features.MVP | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt |
   binaryen.Features.NontrappingFPToInt | binaryen.Features.SignExt | binaryen.Features.MutableGlobals;
-function pruneTable(path) {
+function pruneTable(path, unusedExports) {
   const module = binaryen.readBinary(readFileSync(path));
   module.setFeatures(FEATURES);
+  for (const name of unusedExports) {
+    if (!module.getExport(name)) throw new Error(`the wasm has no export ${name}`);
+    module.removeExport(name);
+  }
   const exported = new Set();
   for (let i = 0; i < module.getNumExports(); i++) {
     const info = binaryen.getExportInfo(module.getExportByIndex(i));
@@ -71,7 +75,31 @@ function pruneTable(path) {
   module.dispose();
   console.log(`shrink-pkg: ${pruned} of ${entries.length} function table entries were dead`);
 }
-pruneTable(wasm);
+let js = readFileSync(glue, 'utf8');
+// Strings go into the wasm in one piece: `TextEncoder.encode`, then one
+// allocation of the exact length. wasm-bindgen's version first copies ASCII one
+// character at a time and reallocates when it meets anything else, for speed on
+// long strings; the SDK's are short (options, a user agent, a page's host). Its
+// realloc export and the `encodeInto` polyfill go with it.
+const passString = js.match(/^function passStringToWasm0\(arg, malloc, realloc\) \{\n[^]*?\n\}\n/m);
+if (!passString || !passString[0].includes('if (realloc === undefined) {')) {
+  throw new Error("the glue's passStringToWasm0 has changed: check shrink-pkg.mjs");
+}
+js = js.replace(passString[0], `function passStringToWasm0(arg, malloc) {
+    const buf = cachedTextEncoder.encode(arg);
+    const ptr = malloc(buf.length, 1) >>> 0;
+    getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);
+    WASM_VECTOR_LEN = buf.length;
+    return ptr;
+}
+`);
+js = js.replaceAll(', wasm.__wbindgen_malloc, wasm.__wbindgen_realloc)', ', wasm.__wbindgen_malloc)');
+const polyfill = js.match(/^if \(!\('encodeInto' in cachedTextEncoder\)\) \{\n[^]*?\n\}\n/m);
+if (!polyfill) throw new Error("the glue's encodeInto polyfill has changed: check shrink-pkg.mjs");
+js = js.replace(polyfill[0], '');
+if (js.includes('__wbindgen_realloc')) throw new Error('the glue still uses __wbindgen_realloc');
+
+pruneTable(wasm, ['__wbindgen_realloc']);
 execFileSync('wasm-opt', [wasm, ...flags, '-o', wasm]);
 
 // The renaming runs alone, as --converge would repeat it and print one mapping per
@@ -90,7 +118,6 @@ const exports = new Map(map.exports.map(([from, to]) => [from, to]));
 const modules = new Set(map.imports.map(([module]) => module));
 if (modules.size !== 1) throw new Error(`expected one import module, got ${[...modules]}`);
 
-let js = readFileSync(glue, 'utf8');
 let renamed = 0;
 const rename = (names, what) => (whole, prefix, name) => {
   if (!names.has(name)) throw new Error(`${what} ${name} is not in wasm-opt's mapping`);
@@ -105,6 +132,63 @@ js = js.replace(/(\bwasm\.)([A-Za-z_$][\w$]*)/g, rename(exports, 'export'));
 if (renamed < imports.size) throw new Error(`renamed ${renamed} names, the wasm has ${imports.size} imports`);
 const unused = [...imports.keys()].filter((name) => !js.includes(imports.get(name) + ': function'));
 if (unused.length) throw new Error(`imports missing from the glue: ${unused}`);
+// The loader: wasm-bindgen's `init` and `initSync`, shorter. The same calls work
+// (`init()`, `init({ module_or_path })` with a URL, a string, a Request, a Response,
+// bytes or a Module, a bare one of these, and `initSync({ module })`), and a second
+// `init` waits for the first. What goes: the warnings about bare arguments, and
+// the checks for engines without `instantiateStreaming`; a `.wasm` served with
+// another type than `application/wasm` is still loaded the slower way, with a
+// shorter warning. `new URL('nim_wasm_bg.wasm', import.meta.url)` stays spelled so,
+// since bundlers look for it.
+const loaderStart = js.indexOf('async function __wbg_load(');
+const loaderEnd = js.indexOf('export { initSync, __wbg_init as default };');
+const loader = loaderStart < 0 || loaderEnd < 0 ? '' : js.slice(loaderStart, loaderEnd);
+for (const part of ['instantiateStreaming', 'function initSync(module)', 'async function __wbg_init_once(module_or_path)',
+  "new URL('nim_wasm_bg.wasm', import.meta.url)", 'return __wbg_finalize_init(instance, module);']) {
+  if (!loader.includes(part)) throw new Error(`the glue's loader has changed (no \`${part}\`): check shrink-pkg.mjs`);
+}
+js = js.slice(0, loaderStart) + `function initSync(module) {
+    if (wasm !== undefined) return wasm;
+    if (module !== undefined && Object.getPrototypeOf(module) === Object.prototype) ({ module } = module);
+    if (!(module instanceof WebAssembly.Module)) module = new WebAssembly.Module(module);
+    return __wbg_finalize_init(new WebAssembly.Instance(module, __wbg_get_imports()), module);
+}
+
+let __wbg_init_promise;
+async function __wbg_init(module_or_path) {
+    if (wasm !== undefined) return wasm;
+    return __wbg_init_promise ??= __wbg_init_once(module_or_path).catch((e) => {
+        __wbg_init_promise = undefined;
+        throw e;
+    });
+}
+
+async function __wbg_init_once(module) {
+    if (module !== undefined && Object.getPrototypeOf(module) === Object.prototype) ({ module_or_path: module } = module);
+    if (module === undefined) module = new URL('nim_wasm_bg.wasm', import.meta.url);
+    if (typeof module === 'string' || module instanceof URL || (typeof Request === 'function' && module instanceof Request)) {
+        module = fetch(module);
+    }
+    module = await module;
+    const imports = __wbg_get_imports();
+    let loaded;
+    if (typeof Response === 'function' && module instanceof Response) {
+        if (!module.ok) throw new Error(\`nim-wasm: fetching \${module.url} gave HTTP \${module.status}\`);
+        try {
+            loaded = await WebAssembly.instantiateStreaming(module, imports);
+        } catch (e) {
+            if (module.headers.get('Content-Type') === 'application/wasm') throw e;
+            console.warn('nim-wasm: the .wasm is not served as application/wasm, so it loads the slower way:', e);
+            loaded = await WebAssembly.instantiate(await module.arrayBuffer(), imports);
+        }
+    } else {
+        loaded = await WebAssembly.instantiate(module, imports);
+        if (loaded instanceof WebAssembly.Instance) loaded = { instance: loaded, module };
+    }
+    return __wbg_finalize_init(loaded.instance, loaded.module);
+}
+
+` + js.slice(loaderEnd);
 // Minifying renames the class; its `name` stays `NIM`.
 js += "\nObject.defineProperty(NIM, 'name', { value: 'NIM' });\n";
 writeFileSync(glue, js);
@@ -112,7 +196,9 @@ writeFileSync(glue, js);
 const typings = join(dir, 'nim_wasm_bg.wasm.d.ts');
 writeFileSync(
   typings,
-  readFileSync(typings, 'utf8').replace(/^(export const )(\w+)/gm, rename(exports, 'export')),
+  readFileSync(typings, 'utf8')
+    .replace(/^export const __wbindgen_realloc: .*\n/m, '')
+    .replace(/^(export const )(\w+)/gm, rename(exports, 'export')),
 );
 
 execFileSync('esbuild', [glue, '--minify', '--format=esm', '--allow-overwrite', `--outfile=${glue}`, '--log-level=warning']);

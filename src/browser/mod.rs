@@ -85,7 +85,8 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
 /// and the timer, and drops them (detached first) when it is done with them; a
 /// Promise's handlers are handed to JavaScript (`into_js_value`), whose garbage
 /// collector frees them with the Promise, since a Promise cannot be detached from.
-type Listener = wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>;
+/// `Fn`, as the instance's methods (`nim.rs`) are: both then share one glue helper.
+type Listener = wasm_bindgen::closure::Closure<dyn Fn(wasm_bindgen::JsValue)>;
 
 /// One input to an instance: a method call, or what the browser or a user
 /// callback reported. Every input goes through `instance::drive`.
