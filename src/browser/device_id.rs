@@ -80,17 +80,9 @@ pub fn random_seed() -> u64 {
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// The global `crypto.getRandomValues` (a window's or a worker's); it throws
-    /// where there is no `crypto`.
-    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
-    fn get_random_values(bytes: &mut [u8]) -> Result<JsValue, JsValue>;
-}
-
-/// Fills `bytes` from `crypto.getRandomValues`, or `Math.random` where it is missing.
-fn random_bytes(bytes: &mut [u8]) {
-    if get_random_values(bytes).is_err() {
-        for byte in bytes.iter_mut() {
-            *byte = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
+    /// The global `crypto.getRandomValues` (a window's or a worker's). Every engine
+    /// that runs the package has it (it needs `WebAssembly`, `FinalizationRegistry`
+    /// and `TextEncoder`, which came later), in insecure contexts too.
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    fn random_bytes(bytes: &mut [u8]);
 }

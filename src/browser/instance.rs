@@ -255,15 +255,15 @@ impl Instance {
 
 /// The driver's clock: ms since the page loaded, monotonic.
 fn now_ms() -> u64 {
-    performance_now().unwrap_or_else(|_| js_sys::Date::now()) as u64
+    performance_now() as u64
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// The global `performance.now()` (a window's or a worker's); it throws where
-    /// there is no `performance`.
-    #[wasm_bindgen(catch, js_namespace = performance, js_name = now)]
-    fn performance_now() -> Result<f64, JsValue>;
+    /// The global `performance.now()` (a window's or a worker's). Every engine that
+    /// runs the package has it (see `device_id::random_bytes`).
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
 }
 
 /// Feeds one input to the instance, performs what follows, then calls user code.

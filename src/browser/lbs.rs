@@ -14,9 +14,10 @@ use crate::wire::Json;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (a window's or a worker's).
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+    /// The global `fetch` (a window's or a worker's). It does not throw: whatever
+    /// fails (a malformed URL included) rejects the Promise.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Promise;
 
     type AbortController;
     #[wasm_bindgen(constructor)]
@@ -25,9 +26,10 @@ extern "C" {
     fn abort(this: &AbortController);
 
     type FetchResponse;
-    /// The Promise of the parsed body.
-    #[wasm_bindgen(method, catch)]
-    fn json(this: &FetchResponse) -> Result<JsValue, JsValue>;
+    /// The Promise of the parsed body: a rejected one, never a throw, when the body
+    /// cannot be read or parsed.
+    #[wasm_bindgen(method)]
+    fn json(this: &FetchResponse) -> JsValue;
 }
 
 /// The addresses of a `code: 200` reply, or what went wrong.
@@ -59,27 +61,16 @@ impl LbsRequest {
         })
         .into_js_value();
         let failed_fn = failed.clone();
-        let fail_with = sink.clone();
         let response = Listener::new(move |response: JsValue| {
             let response: FetchResponse = response.unchecked_into();
-            match response.json() {
-                Ok(body) => {
-                    // The derived Promise is not needed: the handlers report everything.
-                    let _ = then(&body, &read, &failed_fn);
-                }
-                Err(error) => fail_with(Input::Lbs(fetch, Err(describe(&error)))),
-            }
+            // The derived Promise is not needed: the handlers report everything.
+            let _ = then(&response.json(), &read, &failed_fn);
         })
         .into_js_value();
         let init = js_sys::Object::new();
         super::set(&init, "signal", &super::get(&controller, "signal"));
         // The derived Promise is not needed: the handlers report everything.
-        let _ = match global_fetch(url, &init) {
-            Ok(promise) => then(&promise, &response, &failed),
-            // Reported from a Promise as well, after this call returns: a settled
-            // one, so that the import of `Promise.resolve` serves here too.
-            Err(error) => then(&Promise::resolve(&error), &failed, &failed),
-        };
+        let _ = then(&global_fetch(url, &init), &response, &failed);
         LbsRequest { fetch, controller }
     }
 

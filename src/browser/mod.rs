@@ -75,10 +75,22 @@ fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsVa
         .call2(target, a, b)
 }
 
-/// `target[key] = value`; a failure (not an object, a throwing setter) is ignored,
-/// as web-sys's setters ignore it.
+/// `target[key] = value`, on an object of the SDK's own (see [`reflect_set`]).
 fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+    reflect_set(target, &JsValue::from_str(key), value);
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Reflect.set`, only ever on objects of the SDK's own (plain objects, an
+    /// `Error`, a `WebSocket`, a `NIM`), whose properties take any value without
+    /// throwing; so the import does not catch.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
+    /// `JSON.stringify` of a message the codec built: strings, numbers, booleans,
+    /// arrays and plain objects, which it cannot fail on.
+    #[wasm_bindgen(js_namespace = JSON)]
+    fn stringify(value: &JsValue) -> JsValue;
 }
 
 /// A JavaScript handler made in Rust. The driver owns those of the socket, the page

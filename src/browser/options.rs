@@ -78,7 +78,7 @@ impl Options {
                 }
             }
             // Setting a property of a plain object of our own cannot fail.
-            let _ = Reflect::set(&merged, &key, &v);
+            super::reflect_set(&merged, &key, &v);
         }
         Options::derive(merged)
     }

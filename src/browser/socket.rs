@@ -1,6 +1,6 @@
 //! One WebSocket and the closures that listen to it, released together on drop.
 
-use super::{get, invoke, listener, set, Input, Listener, Sink};
+use super::{get, invoke, listener, set, stringify, Input, Listener, Sink};
 use wasm_bindgen::JsValue;
 use web_sys::WebSocket;
 
@@ -70,7 +70,7 @@ impl Socket {
     /// Sends `message` as one JSON text frame.
     pub fn send(&self, message: &ClientMessage) -> Result<(), JsValue> {
         let value: JsValue = wire::client_message(message);
-        let text = js_sys::JSON::stringify(&value)?;
+        let text = stringify(&value);
         invoke(&self.ws, "send", &text, &JsValue::UNDEFINED).map(drop)
     }
 }
