@@ -99,6 +99,14 @@ if (!polyfill) throw new Error("the glue's encodeInto polyfill has changed: chec
 js = js.replace(polyfill[0], '');
 if (js.includes('__wbindgen_realloc')) throw new Error('the glue still uses __wbindgen_realloc');
 
+// The cached view of the wasm memory is renewed when the memory has grown, which
+// gives it a new buffer: one comparison, instead of also asking the old buffer
+// whether it was detached (which says the same).
+const staleView = 'if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || ' +
+  '(cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {';
+if (!js.includes(staleView)) throw new Error("the glue's getDataViewMemory0 has changed: check shrink-pkg.mjs");
+js = js.replace(staleView, 'if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer !== wasm.memory.buffer) {');
+
 // Imports that catch what they throw (`#[wasm_bindgen(catch)]`) wrap their body once,
 // when the import object is made, instead of each being a `function` that passes
 // its `arguments` on: the same calls, in fewer bytes.
