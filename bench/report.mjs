@@ -71,6 +71,8 @@ if (size) {
   out(`Budget: ours under 25 KB (${size.budgetGzipBytes.toLocaleString('en')} B) gzipped: ${verdict(o.gzip < size.budgetGzipBytes)} (${bytes(o.gzip)}).`
     + (o.gzip < size.budgetGzipBytes ? '' : reason('size')));
   out();
+  out(`> ${NOTES.size}`);
+  out();
 }
 
 if (latency) {

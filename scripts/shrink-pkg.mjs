@@ -1,4 +1,8 @@
 // Shrinks the package wasm-pack built, without changing what it does:
+//   -. a few parts of wasm-bindgen's glue are replaced by shorter ones doing the same
+//      for this package (string passing, catching imports, the memory view, the
+//      loader; each checks that it found the code it replaces, so a new wasm-bindgen
+//      fails the build instead of slipping through);
 //   0. dead entries of the function table become one stub, then wasm-opt optimizes
 //      (wasm-pack's own wasm-opt is off; see `pruneTable` below);
 //   1. `wasm-opt --minify-imports-and-exports-and-modules` gives every import and
