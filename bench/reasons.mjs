@@ -32,18 +32,16 @@ export const REASONS = {
     + '`Node::update` read the account again before finding nothing to remove: 3 round trips. '
     + 'The session is now cleared once the logout has removed it (2 by design); if this row '
     + 'shows more, something else reads the account again.',
-  ghosts: 'Partly explained; an open finding, recorded on issue 4\'s notes. 7 to 10 of the '
-    + '10,000 sessions miss one live device of their account (none lists a duplicate, itself or '
-    + 'a device that is gone). The report now traces the first one (`first_wrong_view` in '
-    + '`storm.json`): in a storm-only run, `storm-device-4171` got the `loginOk` list with '
-    + '`storm-device-4178` on connection …3501 (10.7 s), and then, 16.3 s after 4178 logged in and '
-    + 'with no login of 4178 since, a push `4178/…3501/off` (25.05 s, 3 ms before the 3 s '
-    + 'settling ended); 4178 itself still held that connection as logged in, and the server\'s own '
-    + 'counters, read right after, still showed 10,000 live sessions. So the server removed (or '
-    + 'announced the removal of) a connection that its client had not seen close, within the '
-    + 'last moments of the run. Not yet known: what ended connection …3501 (not the '
-    + 'idle timeout: 65 s for the default 30 s heartbeat). Next: keep the server\'s log of a run '
-    + 'with a wrong view and log why each connection ended.',
+  ghosts: 'Explained in session 13 (2026-11-26) for the views missing a device: those were '
+    + 'made by the benchmark\'s own teardown. The views are compared once every session has '
+    + 'stopped, and each session used to close its sockets as it stopped; with the server\'s log '
+    + 'kept (`NIM_BENCH_KEEP=1 NIM_BENCH_SERVER_LOG=nim_server::ws=debug`), the "offline" push in '
+    + 'the first wrong view was for the very first connection the server saw closed in the '
+    + 'teardown (its client\'s close frame, in the same millisecond), and it reached sessions '
+    + 'that had not stopped yet. The stopped sessions now hold their sockets open until all have '
+    + 'stopped: 0 wrong views in 5 storm runs after the change, against 1, 9, 22 and 22 in 4 of '
+    + '5 runs before. If this row shows any again, it is something else: read `first_wrong_view` '
+    + 'in `storm.json`.',
 };
 
 export const NOTES = {

@@ -18,6 +18,11 @@
 # those phases, keeps the other results of the last run in target/bench-results and
 # writes the report to target/bench-results/BENCHMARKS.md instead of BENCHMARKS.md
 # (a report mixing runs must not pass for one run).
+#
+# To diagnose a run: NIM_BENCH_SERVER_LOG (a RUST_LOG filter for the servers the
+# benchmarks start, `warn` by default; `nim_server::ws=debug` logs why each connection
+# ended) and NIM_BENCH_KEEP=1 (keep their scratch folders, logs included, under
+# /dev/shm).
 set -euo pipefail
 . "$(dirname "$0")/env.sh" --browser --services
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }

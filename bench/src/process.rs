@@ -29,7 +29,11 @@ impl ServerProcess {
     pub async fn start(program: &Path, args: &[String], log: &Path) -> io::Result<Self> {
         let mut child = Command::new(program)
             .args(args)
-            .env("RUST_LOG", "warn")
+            // `NIM_BENCH_SERVER_LOG` (a `RUST_LOG` filter) to diagnose a run.
+            .env(
+                "RUST_LOG",
+                std::env::var("NIM_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(fs::File::create(log)?)
@@ -115,7 +119,12 @@ impl WorkDir {
 }
 
 impl Drop for WorkDir {
+    /// Kept when `NIM_BENCH_KEEP` is set, for the servers' logs.
     fn drop(&mut self) {
+        if std::env::var_os("NIM_BENCH_KEEP").is_some() {
+            eprintln!("kept {}", self.path.display());
+            return;
+        }
         let _ = fs::remove_dir_all(&self.path);
     }
 }

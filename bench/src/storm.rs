@@ -211,11 +211,17 @@ impl Storm<'_> {
         let _ = stop_tx.send(true);
         let mut sessions = Vec::with_capacity(tasks.len());
         let mut histories = Vec::with_capacity(tasks.len());
+        // Every stopped session's sockets stay open until all have stopped: a
+        // socket closed by one that stopped first would otherwise reach the views
+        // of those still running as a device going offline.
+        let mut held = Vec::with_capacity(tasks.len());
         for task in tasks {
-            let (session, history) = task.await.map_err(io::Error::other)?;
+            let (session, history, sockets) = task.await.map_err(io::Error::other)?;
             sessions.push(session);
             histories.push(history);
+            held.push(sockets);
         }
+        drop(held);
         server.stop().await?;
 
         let attempts: Vec<u64> = lock(&log.attempts)
@@ -349,6 +355,13 @@ fn check_ports(
     (ghosts, missing, first)
 }
 
+/// A stopped session's sockets (their senders) and the receiver of their events,
+/// which keep them open while held.
+type Held = (
+    HashMap<SocketId, mpsc::UnboundedSender<ClientMessage>>,
+    mpsc::UnboundedReceiver<(SocketId, SocketEvent)>,
+);
+
 /// A socket's news for its session.
 enum SocketEvent {
     Opened,
@@ -368,8 +381,8 @@ struct Driver {
 impl Driver {
     /// Connects `session` and drives it until the run stops; returns it for
     /// inspection, with what it heard of its account's devices (see
-    /// [`StormReport::first_wrong_view`]).
-    async fn drive(mut self, mut session: Session) -> (Session, Vec<String>) {
+    /// [`StormReport::first_wrong_view`]) and its sockets, still open.
+    async fn drive(mut self, mut session: Session) -> (Session, Vec<String>, Held) {
         let mut history = Vec::new();
         let (events_tx, mut events) = mpsc::unbounded_channel();
         let mut sockets: HashMap<SocketId, mpsc::UnboundedSender<ClientMessage>> = HashMap::new();
@@ -456,7 +469,7 @@ impl Driver {
             // the others' teardown, so the views are compared as they were.
             tokio::select! {
                 biased;
-                _ = self.stop.wait_for(|stop| *stop) => return (session, history),
+                _ = self.stop.wait_for(|stop| *stop) => return (session, history, (sockets, events)),
                 Some((socket, event)) = events.recv() => {
                     let now = self.log.now();
                     match event {

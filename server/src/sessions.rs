@@ -217,6 +217,8 @@ impl Sessions {
 
         let mut change: Vec<LoginPort> = Vec::new();
         for device in &replaced_devices {
+            tracing::debug!(account = %new.port.account, device = %new.port.device_id,
+                old = device.conn, new = new.conn, "a login replaced a connection of its device");
             self.metrics.sessions_changed(-1);
             let _ = device.outbox.send(Command::Close(CloseCode::REPLACED));
             change.push(offline(&device.port));

@@ -26,8 +26,9 @@ use crate::Shared;
 enum Ending {
     /// Close with this code after the final frames were sent.
     Close(CloseCode, &'static str),
-    /// The peer closed or vanished; only finish its close handshake.
-    PeerGone,
+    /// The peer closed or vanished (how, for the log); only finish its close
+    /// handshake.
+    PeerGone(&'static str),
 }
 
 /// What handling one frame asks the loop to do next.
@@ -98,12 +99,21 @@ where
             .remove(&session.app, &session.account, session.conn)
             .await;
     }
+    let (conn_id, account) = match &conn.session {
+        Some(session) => (session.conn, session.account.as_str()),
+        None => (0, ""),
+    };
     match ending {
-        Ending::Close(code, reason) => close(&mut socket, &shared, code, reason).await,
-        Ending::PeerGone => drain(&mut socket, &shared).await,
+        Ending::Close(code, reason) => {
+            debug!(%peer, conn = conn_id, %account, code = code.0, reason, "connection ended");
+            close(&mut socket, &shared, code, reason).await
+        }
+        Ending::PeerGone(how) => {
+            debug!(%peer, conn = conn_id, %account, how, "connection ended by the peer");
+            drain(&mut socket, &shared).await
+        }
     }
     shared.metrics.connection_closed();
-    debug!(%peer, "connection ended");
 }
 
 /// Sends a close frame and waits briefly for the peer's.
@@ -177,13 +187,13 @@ impl Connection<'_> {
                 Step::Deadline => return Ending::Close(CloseCode::LOGIN_TIMEOUT, "login timeout"),
                 Step::Command(Some(Command::Send(frame))) => {
                     if socket.send(Message::Text(frame)).await.is_err() {
-                        return Ending::PeerGone;
+                        return Ending::PeerGone("a push could not be sent");
                     }
                     Next::Continue
                 }
                 Step::Command(Some(Command::SendThenClose(frame, code))) => {
                     if socket.send(Message::Text(frame)).await.is_err() {
-                        return Ending::PeerGone;
+                        return Ending::PeerGone("a kick could not be sent");
                     }
                     return Ending::Close(code, "");
                 }
@@ -191,12 +201,12 @@ impl Connection<'_> {
                 // The registry never drops a device without a command; were it to,
                 // the connection would have no place left, as if replaced.
                 Step::Command(None) => return Ending::Close(CloseCode::REPLACED, ""),
-                Step::Frame(None) => return Ending::PeerGone,
+                Step::Frame(None) => return Ending::PeerGone("the stream ended"),
                 Step::Frame(Some(Err(err))) => {
                     return if is_too_big(err) {
                         Ending::Close(CloseCode::TOO_BIG, "frame too large")
                     } else {
-                        Ending::PeerGone
+                        Ending::PeerGone("reading failed")
                     };
                 }
                 Step::Frame(Some(Ok(msg))) => {
@@ -246,7 +256,7 @@ impl Connection<'_> {
                 ))
             }
             Message::Ping(_) | Message::Pong(_) => return Next::Continue,
-            Message::Close(_) => return Next::End(Ending::PeerGone),
+            Message::Close(_) => return Next::End(Ending::PeerGone("close frame")),
         };
         if text.len() > nim_protocol::MAX_FRAME_BYTES {
             return Next::End(Ending::Close(CloseCode::TOO_BIG, "frame too large"));
@@ -256,7 +266,7 @@ impl Connection<'_> {
             Err(err) => {
                 let reply = error_frame(request_id(&text), code::BAD_REQUEST, err.to_string());
                 if socket.send(Message::Text(reply)).await.is_err() {
-                    return Next::End(Ending::PeerGone);
+                    return Next::End(Ending::PeerGone("a reply could not be sent"));
                 }
                 return match self.session {
                     None => Next::End(Ending::Close(CloseCode::PROTOCOL_ERROR, "bad frame")),
@@ -333,7 +343,12 @@ impl Connection<'_> {
             self.session = None;
         }
         if socket.send(Message::Text(reply)).await.is_err() {
-            return Next::End(Ending::PeerGone);
+            // A device admitted just now is listed already: the connection's end
+            // must remove it, like any other.
+            if let Next::LoggedIn(session) = next {
+                self.session = Some(session);
+            }
+            return Next::End(Ending::PeerGone("a reply could not be sent"));
         }
         next
     }
@@ -345,7 +360,7 @@ impl Connection<'_> {
         match login::admit(self.shared, self.peer, req).await {
             Ok((ok, session)) => {
                 self.shared.metrics.login(code::OK);
-                info!(%app, %account, peer = %self.peer, "login accepted");
+                info!(%app, %account, peer = %self.peer, conn = session.conn, "login accepted");
                 (encode(&ServerMessage::LoginOk(ok)), Next::LoggedIn(session))
             }
             Err((code, message)) => {

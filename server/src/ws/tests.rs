@@ -134,6 +134,10 @@ fn connect(harness: &Harness) -> Peer {
 }
 
 fn login(heartbeat_interval: u32) -> ClientMessage {
+    login_as("tab", heartbeat_interval)
+}
+
+fn login_as(device_id: &str, heartbeat_interval: u32) -> ClientMessage {
     ClientMessage::Login(LoginRequest {
         id: 1,
         v: nim_protocol::PROTOCOL_VERSION,
@@ -141,7 +145,7 @@ fn login(heartbeat_interval: u32) -> ClientMessage {
         account: "alice".into(),
         token: "t".into(),
         auth_type: 0,
-        device_id: "tab".into(),
+        device_id: device_id.into(),
         device_type: DeviceType::Web,
         os: String::new(),
         mac: String::new(),
@@ -193,4 +197,33 @@ async fn pings_every_30_seconds_keep_a_device_online_for_hours() {
         peer.send(&ClientMessage::Ping);
         assert_eq!(peer.expect_message().await, ServerMessage::Pong);
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_device_whose_login_reply_cannot_be_sent_is_not_listed() {
+    let harness = harness().await;
+    // The first device's socket breaks before its `loginOk` goes out: the server
+    // has placed the device by then, and must take it out again.
+    let Peer {
+        to_server: _keep_open,
+        from_server,
+    } = {
+        let peer = connect(&harness);
+        peer.send(&login_as("first", 30_000));
+        peer
+    };
+    drop(from_server);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let mut second = connect(&harness);
+    second.send(&login_as("second", 30_000));
+    let ServerMessage::LoginOk(ok) = second.expect_message().await else {
+        panic!("expected loginOk");
+    };
+    let listed: Vec<&str> = ok.ports.iter().map(|p| p.device_id.as_str()).collect();
+    assert_eq!(
+        listed,
+        Vec::<&str>::new(),
+        "the broken device is still listed"
+    );
 }
