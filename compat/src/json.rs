@@ -9,13 +9,14 @@
 //! A request's `timeout` and `hasPacket*` are the SDK's own bookkeeping; they are
 //! read past and written the way the SDK writes them.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::command::Command;
 use crate::error::{DecodeError, MAX_FRAME_BYTES};
 use crate::field::{Field, FieldType};
 use crate::packet::{Direction, Packet};
+use crate::property::Property;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -62,7 +63,48 @@ struct RequestOut<'a> {
 #[derive(Serialize)]
 struct ParamOut<'a> {
     t: &'static str,
-    v: &'a Field,
+    v: RequestValue<'a>,
+}
+
+/// A field as a request's `Q[i].v`: like an answer's, except that each map of a
+/// PropertyArray is wrapped as `{"t":"Property","v":{…}}` [code].
+struct RequestValue<'a>(&'a Field);
+
+#[derive(Serialize)]
+struct WrappedProperty<'a> {
+    t: &'static str,
+    v: &'a Property,
+}
+
+impl Serialize for RequestValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Field::PropertyArray(list) => {
+                serializer.collect_seq(list.iter().map(|v| WrappedProperty { t: "Property", v }))
+            }
+            field => field.serialize(serializer),
+        }
+    }
+}
+
+/// Unwraps the maps of a request's PropertyArray (see [`RequestValue`]).
+fn unwrap_properties(index: usize, value: Value) -> Result<Value, DecodeError> {
+    let wrong = || DecodeError::FieldType {
+        index,
+        expected: FieldType::PropertyArray,
+    };
+    let Value::Array(items) = value else {
+        return Err(wrong());
+    };
+    let unwrapped = items.into_iter().map(|item| match item {
+        Value::Object(mut wrapper)
+            if wrapper.get("t").and_then(Value::as_str) == Some("Property") =>
+        {
+            wrapper.remove("v").ok_or_else(wrong)
+        }
+        _ => Err(wrong()),
+    });
+    Ok(Value::Array(unwrapped.collect::<Result<_, _>>()?))
 }
 
 #[derive(Serialize)]
@@ -104,7 +146,11 @@ fn decode_request(request: RequestIn) -> Result<Packet, DecodeError> {
                     expected: *expected,
                 });
             }
-            fields.push(Field::from_json(index, named, param.v)?);
+            let value = match named {
+                FieldType::PropertyArray => unwrap_properties(index, param.v)?,
+                _ => param.v,
+            };
+            fields.push(Field::from_json(index, named, value)?);
         }
     }
     Ok(Packet {
@@ -159,9 +205,9 @@ pub fn encode(packet: &Packet, direction: Direction) -> String {
             has_packet_response: true,
             has_packet_timer: true,
             q: (packet.fields.iter())
-                .map(|v| ParamOut {
-                    t: v.field_type().json_name(),
-                    v,
+                .map(|field| ParamOut {
+                    t: field.field_type().json_name(),
+                    v: RequestValue(field),
                 })
                 .collect(),
         }),

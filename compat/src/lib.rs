@@ -49,7 +49,7 @@
 //!     RequestBody::Login(_) => request.refuse(302),
 //!     RequestBody::Heartbeat => nim_compat::Response::heartbeat(),
 //!     RequestBody::Sync { .. } => request.answer(ResponseBody::SyncDone { timetag: 0 }),
-//!     RequestBody::GetNosCdnHost => request.answer(ResponseBody::no_nos_cdn()),
+//!     RequestBody::GetNosCdnHost => request.answer(ResponseBody::NosCdnHost { expire: 0 }),
 //!     _ => request.unsupported(),
 //! };
 //! let bytes = reply.encode_binary(); // or socketio::encode_response(&reply)
@@ -102,7 +102,7 @@ pub use command::Command;
 pub use device::{ClientType, KickReason, Kicked, PortsChange};
 pub use error::{DecodeError, MAX_FRAME_BYTES, MAX_LIST_LEN, MAX_PROPERTY_ENTRIES};
 pub use field::{Field, FieldType};
-pub use login::{Login, LoginOk, LoginPort, LoginRes};
+pub use login::{Login, LoginOk, LoginPort, LoginRes, PushInfo};
 pub use packet::{Direction, Packet, CODES_WITH_BODY, CODE_OK};
 pub use property::{PropValue, Property};
 pub use request::{Request, RequestBody, CODE_UNSUPPORTED};

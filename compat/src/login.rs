@@ -170,7 +170,7 @@ impl LoginRes {
             login_time: p
                 .take_number(109)?
                 .ok_or(DecodeError::MissingProperty { tag: 109 })?,
-            has_xm_push: p.take_text(111).map(|text| text == "true"),
+            has_xm_push: p.take_bool(111)?,
         })
     }
 
@@ -269,21 +269,49 @@ pub struct LoginOk {
     /// The account's other devices; the SDK fires `onloginportschange` with them
     /// before `onconnect` when the list is not empty [seen].
     pub ports: Vec<LoginPort>,
-    /// aosPushInfo (110 pushType, 111 hasTokenPreviously), Android push only.
-    pub push_info: Property,
+    /// aosPushInfo, about Android push only.
+    pub push_info: PushInfo,
+}
+
+/// The third field of a successful login answer, aosPushInfo (Android push only;
+/// may be empty) [code].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PushInfo {
+    /// Tag 110 pushType.
+    pub push_type: Option<u32>,
+    /// Tag 111 hasTokenPreviously.
+    pub has_token_previously: Option<bool>,
+}
+
+impl PushInfo {
+    /// Reads an aosPushInfo Property; tags outside the two named are dropped.
+    pub fn from_property(mut p: Property) -> Result<Self, DecodeError> {
+        Ok(PushInfo {
+            push_type: p.take_u32(110)?,
+            has_token_previously: p.take_bool(111)?,
+        })
+    }
+
+    /// The aosPushInfo Property; numbers and booleans keep their JSON types.
+    pub fn to_property(&self) -> Property {
+        let mut p = Property::new();
+        p.insert_opt(110, self.push_type.map(|n| PropValue::Int(i64::from(n))));
+        p.insert_opt(111, self.has_token_previously);
+        p
+    }
 }
 
 impl LoginOk {
     /// The answer with the push info the SDK accepted from the test server:
     /// `{110: 0, 111: false}` [seen].
     pub fn new(res: LoginRes, ports: Vec<LoginPort>) -> Self {
-        let mut push_info = Property::new();
-        push_info.insert(110, PropValue::Int(0));
-        push_info.insert(111, false);
         LoginOk {
             res,
             ports,
-            push_info,
+            push_info: PushInfo {
+                push_type: Some(0),
+                has_token_previously: Some(false),
+            },
         }
     }
 
@@ -293,7 +321,7 @@ impl LoginOk {
             ports: (fields.property_array_or_empty()?.into_iter())
                 .map(LoginPort::from_property)
                 .collect::<Result<_, _>>()?,
-            push_info: fields.property_or_empty()?,
+            push_info: PushInfo::from_property(fields.property_or_empty()?)?,
         })
     }
 
@@ -301,7 +329,7 @@ impl LoginOk {
         vec![
             Field::Property(self.res.to_property()),
             Field::PropertyArray(self.ports.iter().map(LoginPort::to_property).collect()),
-            Field::Property(self.push_info.clone()),
+            Field::Property(self.push_info.to_property()),
         ]
     }
 }

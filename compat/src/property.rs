@@ -126,6 +126,22 @@ impl Property {
         }
     }
 
+    /// Removes `tag` and returns it as a boolean: `true`/`false` as JSON or as
+    /// the binary transport's text, or 0/1.
+    pub fn take_bool(&mut self, tag: u32) -> Result<Option<bool>, DecodeError> {
+        match self.remove(tag) {
+            None => Ok(None),
+            Some(PropValue::Bool(flag)) => Ok(Some(flag)),
+            Some(PropValue::Str(text)) if text == "true" => Ok(Some(true)),
+            Some(PropValue::Str(text)) if text == "false" => Ok(Some(false)),
+            Some(other) => match other.as_number() {
+                Some(0) => Ok(Some(false)),
+                Some(1) => Ok(Some(true)),
+                _ => Err(DecodeError::PropertyValue { tag }),
+            },
+        }
+    }
+
     /// Sets `tag` when `value` is present.
     pub fn insert_opt(&mut self, tag: u32, value: Option<impl Into<PropValue>>) {
         if let Some(value) = value {

@@ -1,5 +1,7 @@
 //! Client requests, decoded the same way from either transport.
 
+use std::collections::BTreeMap;
+
 use crate::binary;
 use crate::command::Command;
 use crate::error::DecodeError;
@@ -8,7 +10,7 @@ use crate::fields::FieldReader;
 use crate::json;
 use crate::login::Login;
 use crate::packet::{Direction, Packet};
-use crate::property::Property;
+use crate::property::{PropValue, Property};
 use crate::response::{Response, ResponseBody};
 
 /// The code of the answer to a request outside this codec's scope: 404, "not
@@ -17,6 +19,19 @@ use crate::response::{Response, ResponseBody};
 /// and fall back to another transport) and not 398/399 (which make it reconnect)
 /// [inferred].
 pub const CODE_UNSUPPORTED: u16 = 404;
+
+/// The timetags of a sync request; each must be a number.
+fn timetags(property: Property) -> Result<BTreeMap<u32, u64>, DecodeError> {
+    property
+        .iter()
+        .map(|(tag, value)| {
+            let timetag = value
+                .as_number()
+                .ok_or(DecodeError::PropertyValue { tag })?;
+            Ok((tag, timetag))
+        })
+        .collect()
+}
 
 /// A client request, decoded from either transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +58,9 @@ pub enum RequestBody {
     },
     /// 5_1: answer with [`ResponseBody::SyncDone`].
     Sync {
-        /// The client's timetags by tag (all 0 from a fresh SDK) [seen].
-        timetags: Property,
+        /// The client's timetag of each kind of data, by tag (all 0 from a fresh
+        /// SDK) [seen]; strings on the binary transport, numbers in JSON.
+        timetags: BTreeMap<u32, u64>,
     },
     /// 6_26: answer with [`ResponseBody::NosCdnHost`].
     GetNosCdnHost,
@@ -102,7 +118,7 @@ impl Request {
                 device_ids: fields.str_array()?,
             },
             Command::SYNC => RequestBody::Sync {
-                timetags: fields.property()?,
+                timetags: timetags(fields.property()?)?,
             },
             Command::GET_NOS_CDN_HOST => RequestBody::GetNosCdnHost,
             other => RequestBody::Unsupported(other),
@@ -118,7 +134,13 @@ impl Request {
         let fields = match &self.body {
             RequestBody::Login(login) => vec![Field::Property(login.to_property())],
             RequestBody::Kick { device_ids } => vec![Field::StrArray(device_ids.clone())],
-            RequestBody::Sync { timetags } => vec![Field::Property(timetags.clone())],
+            RequestBody::Sync { timetags } => {
+                let mut property = Property::new();
+                for (tag, timetag) in timetags {
+                    property.insert(*tag, PropValue::number(*timetag));
+                }
+                vec![Field::Property(property)]
+            }
             RequestBody::Heartbeat
             | RequestBody::Logout
             | RequestBody::GetNosCdnHost

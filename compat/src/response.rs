@@ -43,8 +43,12 @@ pub enum ResponseBody {
         /// The server's sync timetag (ms since the Unix epoch in the vectors).
         timetag: u64,
     },
-    /// 6_26 with code 200: `[Property nosConfig]`.
-    NosCdnHost(Property),
+    /// 6_26 with code 200: `[Property nosConfig]`. Only tag 3 is in scope; other
+    /// tags of a server's answer are not read.
+    NosCdnHost {
+        /// Tag 3: how long the CDN configuration holds; 0 means no CDN [seen].
+        expire: u64,
+    },
     /// Any command answered with a code other than 200, no fields.
     Refused {
         /// The command refused.
@@ -55,13 +59,6 @@ pub enum ResponseBody {
 }
 
 impl ResponseBody {
-    /// The NOS configuration with no CDN (`{3: 0}`, expire 0) [seen].
-    pub fn no_nos_cdn() -> Self {
-        let mut config = Property::new();
-        config.insert(3, PropValue::Int(0));
-        ResponseBody::NosCdnHost(config)
-    }
-
     /// The command this answer is.
     pub fn command(&self) -> Command {
         match self {
@@ -72,7 +69,7 @@ impl ResponseBody {
             ResponseBody::PortsChange(_) => Command::MULTI_PORT_LOGIN,
             ResponseBody::Kick { .. } => Command::KICK,
             ResponseBody::SyncDone { .. } => Command::SYNC,
-            ResponseBody::NosCdnHost(_) => Command::GET_NOS_CDN_HOST,
+            ResponseBody::NosCdnHost { .. } => Command::GET_NOS_CDN_HOST,
             ResponseBody::Refused { command, .. } => *command,
         }
     }
@@ -118,7 +115,11 @@ impl Response {
             ResponseBody::PortsChange(change) => change.to_fields(),
             ResponseBody::Kick { device_ids } => vec![Field::StrArray(device_ids.clone())],
             ResponseBody::SyncDone { timetag } => vec![Field::Long(*timetag)],
-            ResponseBody::NosCdnHost(config) => vec![Field::Property(config.clone())],
+            ResponseBody::NosCdnHost { expire } => {
+                let mut config = Property::new();
+                config.insert(3, PropValue::number(*expire));
+                vec![Field::Property(config)]
+            }
             ResponseBody::Heartbeat | ResponseBody::Logout | ResponseBody::Refused { .. } => {
                 Vec::new()
             }
@@ -162,7 +163,9 @@ impl Response {
             Command::SYNC => ResponseBody::SyncDone {
                 timetag: fields.long()?,
             },
-            Command::GET_NOS_CDN_HOST => ResponseBody::NosCdnHost(fields.property()?),
+            Command::GET_NOS_CDN_HOST => ResponseBody::NosCdnHost {
+                expire: fields.property()?.take_number(3)?.unwrap_or(0),
+            },
             Command { sid, cid } => return Err(DecodeError::UnknownCommand { sid, cid }),
         };
         Ok(Response { ser, body })
