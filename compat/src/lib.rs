@@ -67,7 +67,8 @@
 //!   SDK's automatic re-login after a reconnect, to which the 417 rule applies.
 //!   The SDK sends no heartbeat interval; it uses 30 s unless configured.
 //!   A refusal is [`Request::refuse`] with the same codes as `loginFailed`
-//!   (302, 403, 404, 416, 417, 422); the SDK retries none of them except 398/399.
+//!   (302, 403, 404, 416, 417, 422). The SDK's `willReconnect` gives up after
+//!   201, 302, 317, 403, 404, 417 and 422 [code].
 //! * Login ports: [`LoginRes`] is the `onconnect` payload (`ConnectionInfo` plus
 //!   the login time), [`LoginPort`] one other device; [`ClientType`] numbers the
 //!   device types by the same names as `DeviceType`. The `loginPorts` push maps to

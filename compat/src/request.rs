@@ -13,12 +13,13 @@ use crate::packet::{Direction, Packet};
 use crate::property::{PropValue, Property};
 use crate::response::{Response, ResponseBody};
 
-/// The code of the answer to a request outside this codec's scope: 404, "not
-/// found" in the SDK's error table. NIM documents no code for an unknown command;
-/// this one is in the SDK's table, is not 998 (which makes the browser SDK probe
-/// and fall back to another transport) and not 398/399 (which make it reconnect)
-/// [inferred].
-pub const CODE_UNSUPPORTED: u16 = 404;
+/// The code of the answer to a request outside this codec's scope: 997, which the
+/// SDK's error table words "协议已失效" (the protocol is no longer valid). The SDK
+/// gives it no handling of its own, unlike 998 (the browser build then probes the
+/// binary transport and may fall back) or 398/399 after a login (reconnect);
+/// 404 there reads "user/team/chatroom does not exist", which would mislead
+/// [code; the SDK's reaction to it is inferred].
+pub const CODE_UNSUPPORTED: u16 = 997;
 
 /// The timetags of a sync request; each must be a number.
 fn timetags(property: Property) -> Result<BTreeMap<u32, u64>, DecodeError> {

@@ -218,10 +218,10 @@ fn a_request_outside_the_scope_is_answered_with_its_ids() {
     let request = decode("000617070000deadbeef").unwrap();
     assert_eq!(request.ser, 7);
     assert_eq!(request.body, RequestBody::Unsupported(Command::new(6, 23)));
-    // Code 404 (0x0194), no fields.
+    // Code 997 (0x03e5), no fields.
     assert_eq!(
         hex::encode(request.unsupported().encode_binary()),
-        "0006170700029401"
+        "000617070002e503"
     );
 }
 

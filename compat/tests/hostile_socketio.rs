@@ -162,6 +162,6 @@ fn a_request_outside_the_scope_is_answered_with_its_ids() {
     assert_eq!(request.body, RequestBody::Unsupported(Command::new(6, 23)));
     assert_eq!(
         socketio::encode_response(&request.unsupported()),
-        r#"3:::{"sid":6,"cid":23,"ser":7,"code":404,"r":[]}"#
+        r#"3:::{"sid":6,"cid":23,"ser":7,"code":997,"r":[]}"#
     );
 }

@@ -1,8 +1,7 @@
-//! The test vectors of the specification's appendix: frames between the official
-//! SDK 9.21.12 (browser build, headless Chromium) and a test server it accepted, on
-//! loopback. Device A logs in, device B (same account) logs in, A kicks B, A logs
-//! out. Binary frames come with the specification's decoding of them.
-//! This file holds the binary websocket frames.
+//! The binary websocket test vectors of the specification's appendix: frames
+//! between the official SDK 9.21.12 (browser build, headless Chromium) and a test
+//! server it accepted, on loopback. Device A logs in, device B (same account) logs
+//! in, A kicks B, A logs out. Each frame comes with the specification's decoding.
 
 /// One binary websocket message and its decoding as JSON.
 pub struct BinaryVector {

@@ -1,8 +1,7 @@
-//! The test vectors of the specification's appendix: frames between the official
-//! SDK 9.21.12 (browser build, headless Chromium) and a test server it accepted, on
-//! loopback. Device A logs in, device B (same account) logs in, A kicks B, A logs
-//! out. This file holds
-//! the socket.io frames (with `binaryWebsocket: false`, found through the LBS).
+//! The socket.io test vectors of the specification's appendix: frames between the
+//! official SDK 9.21.12 (browser build with `binaryWebsocket: false`, found through
+//! the LBS) and a test server it accepted, on loopback. Device A logs in, then
+//! device B of the same account, which sees A in its login answer.
 
 /// One socket.io text frame.
 pub struct SocketIoVector {
