@@ -1,5 +1,5 @@
 //! Service and command ids (`sid`, `cid`), and the field schema of each command in
-//! scope, from the SDK's ID and schema tables [code] as exercised on loopback [seen].
+//! scope, from the SDK's ID and schema tables \[code\] as exercised on loopback \[seen\].
 
 use std::fmt;
 
@@ -65,7 +65,7 @@ impl Command {
     }
 
     /// The `timeout` the SDK writes into a socket.io request of this command, in
-    /// milliseconds [seen]; the server ignores it.
+    /// milliseconds \[seen\]; the server ignores it.
     pub fn request_timeout_ms(self) -> u32 {
         match self {
             Command::HEARTBEAT => 5_000,

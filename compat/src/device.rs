@@ -6,7 +6,7 @@ use crate::fields::FieldReader;
 use crate::login::LoginPort;
 
 /// The kind of device, as NIM numbers it on the wire (login tag 3, loginPort tag 3,
-/// kicked `from`) [code]. Its names are those of nim-protocol's `DeviceType`.
+/// kicked `from`) \[code\]. Its names are those of nim-protocol's `DeviceType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClientType {
     /// 1.
@@ -17,7 +17,7 @@ pub enum ClientType {
     Pc,
     /// 8.
     WindowsPhone,
-    /// 16, what the official web SDK logs in as [seen].
+    /// 16, what the official web SDK logs in as \[seen\].
     Web,
     /// 32, a server-side client.
     Server,
@@ -76,7 +76,7 @@ impl ClientType {
 
 /// Why a connection is kicked: the index into the SDK's
 /// `kickedReasons=["","samePlatformKick","serverKick","otherPlatformKick","silentlyKick"]`
-/// [code; 3 seen].
+/// \[code; 3 seen\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KickReason {
     /// 1: a newer login of the same kind took this device's place (nim-server: the
@@ -86,7 +86,7 @@ pub enum KickReason {
     Server,
     /// 3: another device of the account called `kick`.
     OtherPlatform,
-    /// 4: kicked without notice to the user [code].
+    /// 4: kicked without notice to the user \[code\].
     Silently,
 }
 
@@ -125,7 +125,7 @@ impl KickReason {
 }
 
 /// 2_5 kicked: `[Int from, Int reason, String custom, Int customClientType]`; the
-/// server closes the socket after it and the SDK does not reconnect [seen].
+/// server closes the socket after it and the SDK does not reconnect \[seen\].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kicked {
     /// The kicking side's client type number (the SDK shows its name as `from`).
@@ -164,7 +164,7 @@ impl Kicked {
 
 /// 2_7 multiPortLogin: `[Byte state, PropertyArray<loginPort>]`, pushed with `ser`
 /// 0 when other devices of the account come online (state 2) or go offline
-/// (state 3) [seen]. The SDK reads any state other than 3 as online [code].
+/// (state 3) \[seen\]. The SDK reads any state other than 3 as online \[code\].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortsChange {
     /// Whether the listed devices came online (`true`) or went offline.

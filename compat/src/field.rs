@@ -27,7 +27,7 @@ pub enum FieldType {
 
 impl FieldType {
     /// The name in a socket.io request's `Q[i].t`. PropertyArray is sent as
-    /// `"ArrayMable"` [code; no request in scope carries one].
+    /// `"ArrayMable"` \[code; no request in scope carries one\].
     pub fn json_name(self) -> &'static str {
         match self {
             FieldType::Byte => "Byte",

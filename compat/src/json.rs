@@ -1,4 +1,4 @@
-//! NIM's JSON packets, as the socket.io transport carries them [seen]:
+//! NIM's JSON packets, as the socket.io transport carries them \[seen\]:
 //!
 //! ```text
 //! request  {"SID":2,"CID":3,"SER":1,"timeout":8000,"hasPacketResponse":true,
@@ -67,7 +67,7 @@ struct ParamOut<'a> {
 }
 
 /// A field as a request's `Q[i].v`: like an answer's, except that each map of a
-/// PropertyArray is wrapped as `{"t":"Property","v":{…}}` [code].
+/// PropertyArray is wrapped as `{"t":"Property","v":{…}}` \[code\].
 struct RequestValue<'a>(&'a Field);
 
 #[derive(Serialize)]

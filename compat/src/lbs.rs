@@ -3,9 +3,9 @@
 //!
 //! The SDK pushes each `common.link[i]` to the *front* of its link list, then
 //! appends `common["link.default"]`, then its own default link, and tries the list
-//! from the head, dropping each entry as it tries it [seen + code]. A link is
+//! from the head, dropping each entry as it tries it \[seen + code\]. A link is
 //! `host:port` without a scheme; the SDK adds `http(s)://` per its `secure` option.
-//! `common` must be an object, or the SDK counts the answer as a failed LBS [code].
+//! `common` must be an object, or the SDK counts the answer as a failed LBS \[code\].
 
 use serde::Serialize;
 

@@ -26,8 +26,8 @@
 //! `MAX_*` constants. After an error the connection should be closed.
 //!
 //! Where it matters, the docs mark what was observed between the unmodified SDK
-//! and a test server on loopback as **[seen]**, what was read in the SDK's code
-//! only as **[code]**, and interpretations as **[inferred]**.
+//! and a test server on loopback as **\[seen\]**, what was read in the SDK's code
+//! only as **\[code\]**, and interpretations as **\[inferred\]**.
 //!
 //! # An edge's loop
 //!
@@ -68,7 +68,7 @@
 //!   The SDK sends no heartbeat interval; it uses 30 s unless configured.
 //!   A refusal is [`Request::refuse`] with the same codes as `loginFailed`
 //!   (302, 403, 404, 416, 417, 422). The SDK's `willReconnect` gives up after
-//!   201, 302, 317, 403, 404, 417 and 422 [code].
+//!   201, 302, 317, 403, 404, 417 and 422 \[code\].
 //! * Login ports: [`LoginRes`] is the `onconnect` payload (`ConnectionInfo` plus
 //!   the login time), [`LoginPort`] one other device; [`ClientType`] numbers the
 //!   device types by the same names as `DeviceType`. The `loginPorts` push maps to

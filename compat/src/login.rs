@@ -1,6 +1,6 @@
 //! Login 2_3: the request's Property, and the answer's loginRes, loginPorts and
-//! push info. Tags are those of the SDK's serialize maps [code], as seen on the
-//! wire [seen] where the specification's vectors show them.
+//! push info. Tags are those of the SDK's serialize maps \[code\], as seen on the
+//! wire \[seen\] where the specification's vectors show them.
 
 use crate::error::DecodeError;
 use crate::field::Field;
@@ -16,50 +16,50 @@ use crate::property::{PropValue, Property};
 pub struct Login {
     /// Tag 3: the client type number (16 for Web, see [`crate::ClientType`]).
     pub client_type: u32,
-    /// Tag 4: "Linux 64-bit" in a browser, `os.release()` in Node [seen].
+    /// Tag 4: "Linux 64-bit" in a browser, `os.release()` in Node \[seen\].
     pub os: String,
-    /// Tag 6: "92112" [seen].
+    /// Tag 6: "92112" \[seen\].
     pub sdk_version: Option<String>,
     /// Tag 8 appLogin: `true` (1) for a login the user asked for, `false` (0) for
-    /// the SDK's automatic re-login after a reconnect [seen]. Absent reads as manual.
+    /// the SDK's automatic re-login after a reconnect \[seen\]. Absent reads as manual.
     pub manual: bool,
-    /// Tag 9: 1 [seen].
+    /// Tag 9: 1 \[seen\].
     pub protocol_version: Option<u32>,
-    /// Tag 10, with push plugins only [code].
+    /// Tag 10, with push plugins only \[code\].
     pub push_token_name: Option<String>,
-    /// Tag 11, with push plugins only [code].
+    /// Tag 11, with push plugins only \[code\].
     pub push_token: Option<String>,
-    /// Tag 13: random per JS realm (page load or Node process), not persisted [seen].
+    /// Tag 13: random per JS realm (page load or Node process), not persisted \[seen\].
     pub device_id: String,
     /// Tag 18.
     pub app_key: String,
     /// Tag 19.
     pub account: String,
-    /// Tag 24: "Chrome 156.0.0.0" [seen].
+    /// Tag 24: "Chrome 156.0.0.0" \[seen\].
     pub browser: Option<String>,
-    /// Tag 26: random per SDK instance, stable across reconnects [seen].
+    /// Tag 26: random per SDK instance, stable across reconnects \[seen\].
     pub session: Option<String>,
-    /// Tag 32, not sent by web [code].
+    /// Tag 32, not sent by web \[code\].
     pub device_info: Option<String>,
-    /// Tag 38: the `customTag` option, "" if unset [seen].
+    /// Tag 38: the `customTag` option, "" if unset \[seen\].
     pub custom_tag: Option<String>,
-    /// Tag 39: the `customClientType` option, only if set [code].
+    /// Tag 39: the `customClientType` option, only if set \[code\].
     pub custom_client_type: Option<u32>,
-    /// Tag 40: "9.21.12" [seen].
+    /// Tag 40: "9.21.12" \[seen\].
     pub sdk_human_version: Option<String>,
-    /// Tag 41: 100 browser, 101 mobile browser, 5 Electron, 2 RN, 6 WeChat, 0 Node [code].
+    /// Tag 41: 100 browser, 101 mobile browser, 5 Electron, 2 RN, 6 WeChat, 0 Node \[code\].
     pub sdk_type: Option<u32>,
-    /// Tag 42: `navigator.userAgent` [seen].
+    /// Tag 42: `navigator.userAgent` \[seen\].
     pub user_agent: Option<String>,
-    /// Tag 44: "BROWSER" or "NodeJs" [seen].
+    /// Tag 44: "BROWSER" or "NodeJs" \[seen\].
     pub lib_env: Option<String>,
-    /// Tag 112: 0 [seen].
+    /// Tag 112: 0 \[seen\].
     pub is_react_native: Option<u32>,
-    /// Tag 115: 0 static token, 1 dynamic, 2 third-party callback; only if set [code].
+    /// Tag 115: 0 static token, 1 dynamic, 2 third-party callback; only if set \[code\].
     pub auth_type: Option<u32>,
-    /// Tag 116: the `loginExt` option, only if set [code].
+    /// Tag 116: the `loginExt` option, only if set \[code\].
     pub login_ext: Option<String>,
-    /// Tag 1000: the token, in clear text [seen].
+    /// Tag 1000: the token, in clear text \[seen\].
     pub token: String,
     /// Every tag not named above.
     pub other: Property,
@@ -97,7 +97,7 @@ impl Login {
     }
 
     /// The login Property with the JavaScript types the SDK gives each tag, so
-    /// that JSON carries numbers where the SDK's does [seen].
+    /// that JSON carries numbers where the SDK's does \[seen\].
     pub fn to_property(&self) -> Property {
         let mut p = self.other.clone();
         let number = |n: u32| PropValue::Int(i64::from(n));
@@ -136,14 +136,14 @@ fn required_text(p: &mut Property, tag: u32) -> Result<String, DecodeError> {
 /// The first field of a successful login answer: what `onconnect(obj)` receives.
 ///
 /// Every value is written as a string, also in JSON: the binary transport can
-/// only carry strings, so the app sees the same types on both [seen].
+/// only carry strings, so the app sees the same types on both \[seen\].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LoginRes {
     /// Tag 17 lastLoginDeviceId: the device id of the account's previous login.
     pub last_login_device_id: Option<String>,
     /// Tag 38: this connection's customTag.
     pub custom_tag: Option<String>,
-    /// Tag 102: this connection's id; the SDK filters its own port out by it [code].
+    /// Tag 102: this connection's id; the SDK filters its own port out by it \[code\].
     pub connection_id: String,
     /// Tag 103: the client's address as the server sees it.
     pub ip: String,
@@ -153,7 +153,7 @@ pub struct LoginRes {
     pub country: String,
     /// Tag 109: login time, ms since the Unix epoch.
     pub login_time: u64,
-    /// Tag 111 hasXMPush [code].
+    /// Tag 111 hasXMPush \[code\].
     pub has_xm_push: Option<bool>,
 }
 
@@ -191,7 +191,7 @@ impl LoginRes {
 
 /// One other device of the account (loginPort), as the login answer and 2_7 list
 /// them. Numbers stay numbers in JSON; the SDK converts `type`, `time` and
-/// `customClientType` itself [code].
+/// `customClientType` itself \[code\].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LoginPort {
     /// Tag 3: client type number (the SDK shows its name).
@@ -261,20 +261,20 @@ impl LoginPort {
 }
 
 /// A successful login answer: `[Property loginRes, PropertyArray<loginPort>,
-/// Property aosPushInfo]` [seen].
+/// Property aosPushInfo]` \[seen\].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LoginOk {
-    /// This connection; must be present for the SDK [code].
+    /// This connection; must be present for the SDK \[code\].
     pub res: LoginRes,
     /// The account's other devices; the SDK fires `onloginportschange` with them
-    /// before `onconnect` when the list is not empty [seen].
+    /// before `onconnect` when the list is not empty \[seen\].
     pub ports: Vec<LoginPort>,
     /// aosPushInfo, about Android push only.
     pub push_info: PushInfo,
 }
 
 /// The third field of a successful login answer, aosPushInfo (Android push only;
-/// may be empty) [code].
+/// may be empty) \[code\].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushInfo {
     /// Tag 110 pushType.
@@ -303,7 +303,7 @@ impl PushInfo {
 
 impl LoginOk {
     /// The answer with the push info the SDK accepted from the test server:
-    /// `{110: 0, 111: false}` [seen].
+    /// `{110: 0, 111: false}` \[seen\].
     pub fn new(res: LoginRes, ports: Vec<LoginPort>) -> Self {
         LoginOk {
             res,

@@ -3,11 +3,11 @@
 use crate::command::Command;
 use crate::field::{Field, FieldType};
 
-/// NIM's success code; a header without a code means this [seen].
+/// NIM's success code; a header without a code means this \[seen\].
 pub const CODE_OK: u16 = 200;
 
 /// Codes whose answers still carry a body the SDK reads; after any other code it
-/// ignores the fields [code].
+/// ignores the fields \[code\].
 pub const CODES_WITH_BODY: [u16; 5] = [200, 406, 808, 810, 7101];
 
 /// Which way a packet travels, which decides the schema of its fields.
@@ -44,7 +44,7 @@ pub struct Packet {
 }
 
 impl Packet {
-    /// The result code, with an absent code read as success [seen].
+    /// The result code, with an absent code read as success \[seen\].
     pub fn result_code(&self) -> u16 {
         self.code.unwrap_or(CODE_OK)
     }

@@ -1,7 +1,7 @@
 //! NIM's Property map: numeric tag → value.
 //!
-//! On the binary transport every value is a string [seen]; in socket.io JSON the
-//! values keep their JavaScript types, so a number stays a number [seen]. A
+//! On the binary transport every value is a string \[seen\]; in socket.io JSON the
+//! values keep their JavaScript types, so a number stays a number \[seen\]. A
 //! [`PropValue`] remembers which type it has, so one map encodes the way the
 //! official SDK and the test server of the specification did on both transports.
 
@@ -166,7 +166,7 @@ impl Property {
 
     /// Reads a socket.io JSON object. `null` entries are skipped (the SDK skips
     /// them too); nested arrays and objects are kept as their JSON text, which is
-    /// what the binary transport would carry for them [code].
+    /// what the binary transport would carry for them \[code\].
     pub fn from_json(value: Value) -> Result<Self, DecodeError> {
         let Value::Object(object) = value else {
             return Err(DecodeError::Json("a Property must be an object".into()));

@@ -18,7 +18,7 @@ use crate::response::{Response, ResponseBody};
 /// gives it no handling of its own, unlike 998 (the browser build then probes the
 /// binary transport and may fall back) or 398/399 after a login (reconnect);
 /// 404 there reads "user/team/chatroom does not exist", which would mislead
-/// [code; the SDK's reaction to it is inferred].
+/// \[code; the SDK's reaction to it is inferred\].
 pub const CODE_UNSUPPORTED: u16 = 997;
 
 /// The timetags of a sync request; each must be a number.
@@ -50,7 +50,7 @@ pub enum RequestBody {
     Heartbeat,
     /// 2_3: the first request on a connection.
     Login(Box<Login>),
-    /// 2_6: the SDK closes the socket right after it, without waiting [seen].
+    /// 2_6: the SDK closes the socket right after it, without waiting \[seen\].
     Logout,
     /// 2_8: kick these devices of the same account.
     Kick {
@@ -60,7 +60,7 @@ pub enum RequestBody {
     /// 5_1: answer with [`ResponseBody::SyncDone`].
     Sync {
         /// The client's timetag of each kind of data, by tag (all 0 from a fresh
-        /// SDK) [seen]; strings on the binary transport, numbers in JSON.
+        /// SDK) \[seen\]; strings on the binary transport, numbers in JSON.
         timetags: BTreeMap<u32, u64>,
     },
     /// 6_26: answer with [`ResponseBody::NosCdnHost`].

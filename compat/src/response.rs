@@ -38,7 +38,7 @@ pub enum ResponseBody {
         /// The ids of the devices kicked.
         device_ids: Vec<String>,
     },
-    /// 5_1 with code 200: `[Long timetag]`, which fires `onsyncdone` [seen].
+    /// 5_1 with code 200: `[Long timetag]`, which fires `onsyncdone` \[seen\].
     SyncDone {
         /// The server's sync timetag (ms since the Unix epoch in the vectors).
         timetag: u64,
@@ -46,7 +46,7 @@ pub enum ResponseBody {
     /// 6_26 with code 200: `[Property nosConfig]`. Only tag 3 is in scope; other
     /// tags of a server's answer are not read.
     NosCdnHost {
-        /// Tag 3: how long the CDN configuration holds; 0 means no CDN [seen].
+        /// Tag 3: how long the CDN configuration holds; 0 means no CDN \[seen\].
         expire: u64,
     },
     /// Any command answered with a code other than 200, no fields.
@@ -81,7 +81,7 @@ impl Response {
         Response { ser: 0, body }
     }
 
-    /// The answer to a client's heartbeat (which always has `ser` 0) [seen].
+    /// The answer to a client's heartbeat (which always has `ser` 0) \[seen\].
     pub fn heartbeat() -> Self {
         Response::push(ResponseBody::Heartbeat)
     }

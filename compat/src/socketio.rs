@@ -1,4 +1,4 @@
-//! socket.io 0.9 framing, as the SDK's bundled client uses it [seen]:
+//! socket.io 0.9 framing, as the SDK's bundled client uses it \[seen\]:
 //!
 //! ```text
 //! GET  /socket.io/1/?t=<ms>            → "<session>:<heartbeatTimeout>:<closeTimeout>:websocket"
@@ -31,7 +31,7 @@ pub const HEARTBEAT: &str = "2::";
 
 /// The body of the handshake answer. The SDK closes its transport when it hears
 /// nothing for `heartbeat_timeout_secs`, so that must not be zero; `websocket` is
-/// the only transport offered, and the one the SDK asks for [seen].
+/// the only transport offered, and the one the SDK asks for \[seen\].
 pub fn handshake_body(
     session: &str,
     heartbeat_timeout_secs: NonZeroU32,
@@ -109,7 +109,7 @@ pub enum ClientFrame {
     Request(Request),
     /// The socket.io heartbeat: echo [`HEARTBEAT`].
     Heartbeat,
-    /// The client closes (`0::`), e.g. right after a logout [seen].
+    /// The client closes (`0::`), e.g. right after a logout \[seen\].
     Disconnect,
     /// A frame type the SDK does not send for NIM (connect, event, ack, error,
     /// noop), by its type digit; the server may ignore it.

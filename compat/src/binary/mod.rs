@@ -1,13 +1,13 @@
 //! The binary websocket transport (`/websocket`, the browser build's default): one
-//! NIM packet per binary message, integers little-endian [seen].
+//! NIM packet per binary message, integers little-endian \[seen\].
 //!
 //! ```text
 //! header := varint packetLength | u8 sid | u8 cid | u16 ser | u8 tag | (tag & 2 ? u16 code)
 //! ```
 //!
-//! The SDK always writes packetLength 0 and tag 0 [seen]; this codec writes
+//! The SDK always writes packetLength 0 and tag 0 \[seen\]; this codec writes
 //! packetLength 0 too, and tag 2 with the code in answers, as the test server the
-//! SDK accepted did [seen].
+//! SDK accepted did \[seen\].
 
 mod reader;
 mod writer;
@@ -25,10 +25,10 @@ const TAG_HAS_CODE: u8 = 0x02;
 /// Decodes one binary message travelling `direction`.
 ///
 /// The packet length must be 0 or the frame's length: the SDK always writes 0
-/// [seen], and a prefix of a frame has no meaning here [inferred]. A command outside
+/// \[seen\], and a prefix of a frame has no meaning here \[inferred\]. A command outside
 /// the schema tables decodes with no fields (its body is skipped, so the server can
 /// still answer it by `sid`/`cid`/`ser`). Trailing fields may be absent, as the SDK
-/// stops reading at the end of the buffer [code]; bytes after the last field of a
+/// stops reading at the end of the buffer \[code\]; bytes after the last field of a
 /// known command are an error.
 pub fn decode(frame: &[u8], direction: Direction) -> Result<Packet, DecodeError> {
     if frame.len() > MAX_FRAME_BYTES {
