@@ -32,7 +32,7 @@ step "fuzzing (cargo-fuzz, ${FUZZ_SECONDS}s per target)"
 # Every target below must exist and run; a missing toolchain, a failing `cargo fuzz
 # list` or a target that did not run is a failure, never a skip. scripts/setup.sh
 # --fuzz (run by scripts/test.sh) installs the nightly toolchain and cargo-fuzz.
-EXPECTED_TARGETS=(api_call client_message server_message)
+EXPECTED_TARGETS=(api_call client_message server_message nim_binary nim_socketio)
 cargo +nightly fuzz --version >/dev/null \
   || { echo "cargo-fuzz on the nightly toolchain is missing: run scripts/setup.sh --fuzz" >&2; exit 1; }
 LISTED=$(cargo +nightly fuzz list --fuzz-dir fuzz) \
