@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::error::Error;
 use crate::origin::AllowedOrigins;
 use crate::tls::TlsFiles;
-use crate::{Error, ScaleOut};
 
 /// The multi-device policy of one app: which devices of one account may be online
 /// at the same time.
@@ -93,14 +93,47 @@ impl App {
     }
 }
 
-/// Limits and timeouts. Every field has a production default; tests shorten them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Durations given in ms in the config file.
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+}
+
+/// Durations given in seconds in the config file.
+mod secs {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_secs)
+    }
+}
+
+/// Limits and timeouts, the `[limits]` table of the config file (durations in the
+/// unit their key names). Every field has a production default; tests shorten them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// A connection that has not sent `login` by then is closed with 4008.
+    #[serde(rename = "login_timeout_ms", deserialize_with = "millis::deserialize")]
     pub login_timeout: Duration,
     /// The lower bound of the idle timeout after login.
+    #[serde(
+        rename = "idle_timeout_min_ms",
+        deserialize_with = "millis::deserialize"
+    )]
     pub idle_timeout_min: Duration,
     /// The upper bound of the idle timeout after login.
+    #[serde(
+        rename = "idle_timeout_max_ms",
+        deserialize_with = "millis::deserialize"
+    )]
     pub idle_timeout_max: Duration,
     /// Open WebSocket connections in all, logged in or not; more are closed with 1013.
     pub max_connections: usize,
@@ -109,14 +142,23 @@ pub struct Limits {
     /// `login` messages one IP address may send per [`Limits::login_attempt_window`].
     pub login_attempts_per_ip: u32,
     /// The window over which login attempts are counted.
+    #[serde(
+        rename = "login_attempt_window_ms",
+        deserialize_with = "millis::deserialize"
+    )]
     pub login_attempt_window: Duration,
     /// Refused tokens (302) one account may collect per [`Limits::login_attempt_window`]
     /// before its logins get 416 whatever the address (see `login_failures`).
     pub login_failures_per_account: u32,
     /// How far a server API `CurTime` may be from the server's clock.
+    #[serde(rename = "curtime_skew_secs", deserialize_with = "secs::deserialize")]
     pub curtime_skew: Duration,
     /// How long a closing connection waits for the peer's close frame.
+    #[serde(rename = "close_grace_ms", deserialize_with = "millis::deserialize")]
     pub close_grace: Duration,
+    /// Commands (pushes, kicks) queued for one connection that its client has not
+    /// read yet; one more closes the connection with 4009 (`outbox`).
+    pub outbox_capacity: usize,
 }
 
 impl Default for Limits {
@@ -132,6 +174,7 @@ impl Default for Limits {
             login_failures_per_account: 10,
             curtime_skew: Duration::from_secs(300),
             close_grace: Duration::from_secs(1),
+            outbox_capacity: 256,
         }
     }
 }
@@ -202,6 +245,78 @@ impl Config {
     }
 }
 
+/// How a node joins the others: the backends and the failure-detection timing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScaleOut {
+    /// PostgreSQL for accounts (`--database`); `None`: SQLite at `--data`.
+    pub database: Option<String>,
+    /// Redis for live devices, pushes and kicks (`--redis`); `None`: in memory.
+    pub redis: Option<String>,
+    /// The prefix of every Redis key (`--redis-prefix`), so deployments can share one Redis.
+    pub redis_prefix: String,
+    /// This node's WebSocket URL as pages reach it (`--public-url`), listed by `/lbs`;
+    /// `None`: derived from the bound address.
+    pub public_url: Option<String>,
+    /// The failure-detection timing.
+    pub timing: ClusterTiming,
+}
+
+impl Default for ScaleOut {
+    fn default() -> Self {
+        ScaleOut {
+            database: None,
+            redis: None,
+            redis_prefix: "nim".into(),
+            public_url: None,
+            timing: ClusterTiming::default(),
+        }
+    }
+}
+
+/// How fast a cluster notices a dead node: the `[cluster]` table of the config file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterTiming {
+    /// How long a node's lease lasts without renewal; renewed every third of it.
+    #[serde(rename = "node_lease_ms", deserialize_with = "millis::deserialize")]
+    pub node_lease: Duration,
+    /// How often each node looks for expired nodes to sweep.
+    #[serde(rename = "sweep_interval_ms", deserialize_with = "millis::deserialize")]
+    pub sweep_interval: Duration,
+}
+
+impl Default for ClusterTiming {
+    fn default() -> Self {
+        ClusterTiming {
+            node_lease: Duration::from_secs(10),
+            sweep_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+impl ScaleOut {
+    /// Checks the URLs' schemes, so a typo fails at start rather than at first use.
+    pub fn validate(&self) -> Result<(), Error> {
+        if let Some(db) = &self.database {
+            if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+                return Err(Error::Config(format!(
+                    "--database wants postgres://…, got {:?}",
+                    db.split(':').next().unwrap_or("")
+                )));
+            }
+        }
+        if let Some(redis) = &self.redis {
+            if !(redis.starts_with("redis://") || redis.starts_with("rediss://")) {
+                return Err(Error::Config("--redis wants redis://…".into()));
+            }
+            if self.timing.node_lease < Duration::from_millis(300) {
+                return Err(Error::Config("node_lease_ms must be at least 300".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The `--config` TOML file. Every key is optional; command-line flags and
 /// environment variables win over it, and its apps are added to theirs.
 #[derive(Debug, Default, Deserialize)]
@@ -231,15 +346,15 @@ pub struct ConfigFile {
     pub redis_prefix: Option<String>,
     /// Like `--public-url`.
     pub public_url: Option<String>,
-    /// The `[cluster]` table: lease timing (see `ScaleOut`).
+    /// The `[cluster]` table: lease timing.
     #[serde(default)]
-    pub cluster: crate::cluster::ClusterEntry,
+    pub cluster: ClusterTiming,
     /// `[[apps]]` tables.
     #[serde(default)]
     pub apps: Vec<AppEntry>,
     /// The `[limits]` table.
     #[serde(default)]
-    pub limits: LimitsEntry,
+    pub limits: Limits,
 }
 
 /// One `[[apps]]` table.
@@ -254,32 +369,6 @@ pub struct AppEntry {
     pub policy: Option<String>,
     /// The device limit of `multi` (default 10).
     pub max_devices: Option<usize>,
-}
-
-/// The `[limits]` table: each key overrides one field of [`Limits`].
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitsEntry {
-    /// [`Limits::login_timeout`] in ms.
-    pub login_timeout_ms: Option<u64>,
-    /// [`Limits::idle_timeout_min`] in ms.
-    pub idle_timeout_min_ms: Option<u64>,
-    /// [`Limits::idle_timeout_max`] in ms.
-    pub idle_timeout_max_ms: Option<u64>,
-    /// [`Limits::max_connections`].
-    pub max_connections: Option<usize>,
-    /// [`Limits::max_connections_per_account`].
-    pub max_connections_per_account: Option<usize>,
-    /// [`Limits::login_attempts_per_ip`].
-    pub login_attempts_per_ip: Option<u32>,
-    /// [`Limits::login_attempt_window`] in ms.
-    pub login_attempt_window_ms: Option<u64>,
-    /// [`Limits::login_failures_per_account`].
-    pub login_failures_per_account: Option<u32>,
-    /// [`Limits::curtime_skew`] in seconds.
-    pub curtime_skew_secs: Option<u64>,
-    /// [`Limits::close_grace`] in ms.
-    pub close_grace_ms: Option<u64>,
 }
 
 impl ConfigFile {
@@ -327,31 +416,6 @@ impl ConfigFile {
                 })
             })
             .collect()
-    }
-
-    /// The default limits with this file's overrides.
-    pub fn limits(&self) -> Limits {
-        let l = &self.limits;
-        let ms = Duration::from_millis;
-        let d = Limits::default();
-        Limits {
-            login_timeout: l.login_timeout_ms.map_or(d.login_timeout, ms),
-            idle_timeout_min: l.idle_timeout_min_ms.map_or(d.idle_timeout_min, ms),
-            idle_timeout_max: l.idle_timeout_max_ms.map_or(d.idle_timeout_max, ms),
-            max_connections: l.max_connections.unwrap_or(d.max_connections),
-            max_connections_per_account: l
-                .max_connections_per_account
-                .unwrap_or(d.max_connections_per_account),
-            login_attempts_per_ip: l.login_attempts_per_ip.unwrap_or(d.login_attempts_per_ip),
-            login_attempt_window: l.login_attempt_window_ms.map_or(d.login_attempt_window, ms),
-            login_failures_per_account: l
-                .login_failures_per_account
-                .unwrap_or(d.login_failures_per_account),
-            curtime_skew: l
-                .curtime_skew_secs
-                .map_or(d.curtime_skew, Duration::from_secs),
-            close_grace: l.close_grace_ms.map_or(d.close_grace, ms),
-        }
     }
 }
 
@@ -403,7 +467,7 @@ mod tests {
         let apps = file.apps().unwrap();
         assert_eq!(apps[0].policy, Policy::Multi(3));
         assert_eq!(apps[1].policy, Policy::Single);
-        assert_eq!(file.limits().login_timeout, Duration::from_millis(1500));
+        assert_eq!(file.limits.login_timeout, Duration::from_millis(1500));
         assert_eq!(file.listen.as_deref(), Some("127.0.0.1:9000"));
         assert!(ConfigFile::from_toml("nonsense = 1").is_err());
     }

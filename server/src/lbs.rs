@@ -17,7 +17,7 @@ use axum::Json;
 use serde_json::json;
 use tracing::warn;
 
-use crate::Shared;
+use crate::shared::Shared;
 
 /// The URL of this node as a page reached it: its `Host`, with `wss` behind TLS.
 fn own_link(shared: &Shared, headers: &HeaderMap) -> Option<String> {

@@ -23,9 +23,8 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
@@ -44,126 +43,31 @@ pub mod api;
 pub mod api_call;
 mod cluster;
 pub mod config;
+mod error;
 mod lbs;
+mod limiter;
 mod limits;
 mod login;
 mod login_failures;
 mod metrics;
 pub mod origin;
+mod outbox;
+mod policy;
 mod registry;
 mod sessions;
+mod shared;
 mod store;
 pub mod tls;
 mod ws;
 
-pub use cluster::ScaleOut;
-pub use config::{App, Config, Limits, Policy};
+pub use config::{App, Config, Limits, Policy, ScaleOut};
+pub use error::Error;
 
-use limits::{ConnectionSlots, LoginAttempts};
-use login_failures::LoginFailures;
-use metrics::Metrics;
-use registry::Registry;
-use store::Store;
+use shared::Shared;
 
 /// The WebSocket read buffer per connection, in bytes: protocol frames are small,
 /// and this buffer is allocated for every connection for its whole life.
 const READ_BUFFER_BYTES: usize = 2048;
-
-/// What can stop the server from starting or running.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The configuration is not usable.
-    #[error("configuration: {0}")]
-    Config(String),
-    /// A socket or file failed.
-    #[error("I/O: {0}")]
-    Io(#[from] std::io::Error),
-    /// The database failed.
-    #[error("database: {0}")]
-    Store(#[from] rusqlite::Error),
-    /// PostgreSQL or Redis failed (scale-out backends).
-    #[error("backend: {0}")]
-    Backend(String),
-    /// A bug: a background task failed.
-    #[error("internal: {0}")]
-    Internal(String),
-}
-
-/// State shared by every request and connection.
-pub(crate) struct Shared {
-    /// The configuration the server was started with.
-    pub config: Config,
-    /// The account database.
-    pub store: Store,
-    /// The live devices, in memory or shared through Redis.
-    pub sessions: Registry,
-    /// Counters for `/metrics`.
-    pub metrics: Arc<Metrics>,
-    /// The total connection limit.
-    pub slots: Arc<ConnectionSlots>,
-    /// The per-IP login attempt limit.
-    pub login_attempts: LoginAttempts,
-    /// The per-account limit of refused tokens.
-    pub login_failures: LoginFailures,
-    /// Becomes `true` when the server shuts down.
-    pub shutdown: watch::Receiver<bool>,
-    /// Connection tasks hold an upgraded copy, so [`run`] knows when all have ended.
-    pub tracker: mpsc::WeakSender<()>,
-    /// The prefix of this process's connection ids: its start time in ms since the
-    /// epoch and four random digits, so that nodes started in the same millisecond
-    /// still hand out different ids.
-    pub connection_prefix: String,
-    next_conn: AtomicU64,
-}
-
-impl Shared {
-    /// Opens the store and sets up the registries for `config`; `public_url` is
-    /// this node's WebSocket URL as listed by `/lbs`.
-    pub(crate) async fn new(
-        config: Config,
-        shutdown: watch::Receiver<bool>,
-        tracker: mpsc::WeakSender<()>,
-        public_url: String,
-    ) -> Result<Shared, Error> {
-        let metrics = Arc::new(Metrics::default());
-        let limits = &config.limits;
-        // A browser test suite logs in from one address many times a minute, so
-        // development mode lifts the per-IP login limit.
-        let attempts = if config.dev {
-            u32::MAX
-        } else {
-            limits.login_attempts_per_ip
-        };
-        Ok(Shared {
-            store: Store::from_config(&config).await?,
-            sessions: Registry::from_config(&config, public_url, Arc::clone(&metrics)).await?,
-            metrics,
-            slots: ConnectionSlots::new(limits.max_connections),
-            login_attempts: LoginAttempts::new(attempts, limits.login_attempt_window),
-            login_failures: LoginFailures::new(
-                limits.login_failures_per_account,
-                limits.login_attempt_window,
-            ),
-            shutdown,
-            tracker,
-            connection_prefix: format!(
-                "{}{:04}",
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_millis()),
-                rand::random::<u16>() % 10_000
-            ),
-            next_conn: AtomicU64::new(0),
-            config,
-        })
-    }
-
-    /// A new registry id for a logged-in connection.
-    pub(crate) fn next_connection(&self) -> u64 {
-        self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
-    }
-}
 
 /// Serves `config` on `listener` until `shutdown` completes, then closes every
 /// connection with 1012 and returns once they are closed.

@@ -150,13 +150,17 @@ fn configure(cli: Cli) -> Result<(String, Config), Error> {
     config.www = cli.www.or(file.www.clone());
     config.pkg = cli.pkg.or(file.pkg.clone());
     config.dev = cli.dev || file.dev.unwrap_or(false);
-    config.limits = file.limits();
-    let mut scale_out = nim_server::ScaleOut::from_file(&file);
-    scale_out.database = cli.database.or(scale_out.database);
-    scale_out.redis = cli.redis.or(scale_out.redis);
-    scale_out.redis_prefix = cli.redis_prefix.unwrap_or(scale_out.redis_prefix);
-    scale_out.public_url = cli.public_url.or(scale_out.public_url);
-    config.scale_out = scale_out;
+    config.limits = file.limits.clone();
+    config.scale_out = nim_server::ScaleOut {
+        database: cli.database.or(file.database.clone()),
+        redis: cli.redis.or(file.redis.clone()),
+        redis_prefix: cli
+            .redis_prefix
+            .or(file.redis_prefix.clone())
+            .unwrap_or(config.scale_out.redis_prefix),
+        public_url: cli.public_url.or(file.public_url.clone()),
+        timing: file.cluster.clone(),
+    };
     let origins: Vec<String> = cli
         .allow_origins
         .into_iter()

@@ -7,7 +7,7 @@
 //! before any frame. An upgrade without `Origin` comes from a native client, which
 //! could send any value anyway, and is allowed. An empty list allows every origin.
 
-use crate::Error;
+use crate::error::Error;
 
 /// The origins allowed to open `/ws`, normalized (lowercase, no default port, no
 /// trailing slash). Empty: every origin.

@@ -18,7 +18,7 @@ use futures_util::future::BoxFuture;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::Error;
+use crate::error::Error;
 
 pub mod postgres;
 pub mod sqlite;
@@ -196,7 +196,7 @@ impl Store {
     }
 
     /// The backend `config` names: PostgreSQL with `--database`, else SQLite at `--data`.
-    pub async fn from_config(config: &crate::Config) -> Result<Store, Error> {
+    pub async fn from_config(config: &crate::config::Config) -> Result<Store, Error> {
         config.scale_out.validate()?;
         match &config.scale_out.database {
             Some(url) => Store::connect_postgres(url).await,
