@@ -1,20 +1,20 @@
 //! An automatic re-login that would kick another device is refused with 417
 //! instead, so two devices never kick each other in a loop.
 
-use crate::common::{config, login_request, TestServer};
+use crate::cluster::Nodes;
+use crate::common::login_request;
 use nim_protocol::{CloseCode, LoginRequest, Reconnect};
 use nim_server::Policy;
 
-#[tokio::test]
-async fn auto_relogin_gets_417() {
-    let server = TestServer::start_with(config(Policy::Single)).await;
-    server.create_account("alice", "t").await;
-    let (mut holder, _) = server.login("alice", "t", "tab-2").await;
+async fn auto_relogin_gets_417(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    let (mut holder, _) = nodes.a().login(&alice, "t", "tab-2").await;
 
-    let (mut retry, failed) = server
+    let (mut retry, failed) = nodes
+        .b()
         .login_refused(LoginRequest {
             auto: true,
-            ..login_request("alice", "t", "tab-1")
+            ..login_request(&alice, "t", "tab-1")
         })
         .await;
     assert_eq!(failed.code, 417);
@@ -25,15 +25,16 @@ async fn auto_relogin_gets_417() {
         .expect_silence(std::time::Duration::from_millis(200))
         .await;
 }
+on_both_backends!(auto_relogin_gets_417, Policy::Single);
 
-#[tokio::test]
-async fn auto_relogin_into_a_free_slot_is_accepted() {
-    let server = TestServer::start_with(config(Policy::Single)).await;
-    server.create_account("alice", "t").await;
-    server
+async fn auto_relogin_into_a_free_slot_is_accepted(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    nodes
+        .b()
         .login_as(LoginRequest {
             auto: true,
-            ..login_request("alice", "t", "tab-1")
+            ..login_request(&alice, "t", "tab-1")
         })
         .await;
 }
+on_both_backends!(auto_relogin_into_a_free_slot_is_accepted, Policy::Single);

@@ -2,8 +2,10 @@
 //! kicked, the kicked device is told who kicked it (`otherPlatformKick`) and closed
 //! with 4001, and the remaining devices see it go offline.
 
+use crate::cluster::Nodes;
 use crate::common::TestServer;
 use nim_protocol::{ClientMessage, CloseCode, DeviceType, KickReason, KickRequest, ServerMessage};
+use nim_server::Policy;
 
 fn kick(id: u32, ids: &[&str], custom: &str) -> ClientMessage {
     ClientMessage::Kick(KickRequest {
@@ -20,13 +22,11 @@ fn kick_result(msg: &ServerMessage) -> Option<(u32, Vec<String>)> {
     }
 }
 
-#[tokio::test]
-async fn kick_other_device() {
-    let server = TestServer::start().await;
-    server.create_account("alice", "t").await;
-    let (mut victim, _) = server.login("alice", "t", "tab-1").await;
-    let (mut bystander, _) = server.login("alice", "t", "tab-2").await;
-    let (mut kicker, _) = server.login("alice", "t", "tab-3").await;
+async fn kick_other_device(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    let (mut victim, _) = nodes.a().login(&alice, "t", "tab-1").await;
+    let (mut bystander, _) = nodes.a().login(&alice, "t", "tab-2").await;
+    let (mut kicker, _) = nodes.b().login(&alice, "t", "tab-3").await;
 
     kicker
         .send(&kick(5, &["tab-1", "gone-long-ago"], "bye"))
@@ -54,14 +54,13 @@ async fn kick_other_device() {
             .await;
     }
 }
+on_both_backends!(kick_other_device, Policy::Multi(10));
 
-#[tokio::test]
-async fn devices_of_another_account_cannot_be_kicked() {
-    let server = TestServer::start().await;
-    server.create_account("alice", "t").await;
-    server.create_account("mallory", "t").await;
-    let (mut alice, _) = server.login("alice", "t", "alice-tab").await;
-    let (mut mallory, _) = server.login("mallory", "t", "mallory-tab").await;
+async fn devices_of_another_account_cannot_be_kicked(nodes: Nodes) {
+    let (alice_account, mallory_account) =
+        (nodes.account("alice").await, nodes.account("mallory").await);
+    let (mut alice, _) = nodes.a().login(&alice_account, "t", "alice-tab").await;
+    let (mut mallory, _) = nodes.b().login(&mallory_account, "t", "mallory-tab").await;
 
     mallory.send(&kick(1, &["alice-tab"], "")).await;
 
@@ -73,12 +72,14 @@ async fn devices_of_another_account_cannot_be_kicked() {
     alice.send(&ClientMessage::Ping).await;
     assert_eq!(alice.recv().await, ServerMessage::Pong);
 }
+on_both_backends!(
+    devices_of_another_account_cannot_be_kicked,
+    Policy::Multi(10)
+);
 
-#[tokio::test]
-async fn a_device_does_not_kick_itself() {
-    let server = TestServer::start().await;
-    server.create_account("alice", "t").await;
-    let (mut me, _) = server.login("alice", "t", "tab-1").await;
+async fn a_device_does_not_kick_itself(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    let (mut me, _) = nodes.b().login(&alice, "t", "tab-1").await;
 
     me.send(&kick(2, &["tab-1"], "")).await;
 
@@ -87,6 +88,7 @@ async fn a_device_does_not_kick_itself() {
     me.send(&ClientMessage::Ping).await;
     assert_eq!(me.recv().await, ServerMessage::Pong);
 }
+on_both_backends!(a_device_does_not_kick_itself, Policy::Multi(10));
 
 #[tokio::test]
 async fn an_empty_kick_list_is_a_bad_request() {

@@ -1,8 +1,30 @@
 //! The server's integration tests, one module per story: each starts real servers
 //! on free loopback ports and drives them with native clients of `nim-protocol`.
-//! The `cluster_*` modules, and the `on_a_cluster` variants of the one-node stories,
-//! need PostgreSQL and Redis (`scripts/test-cluster.sh`); without them they say they
-//! were skipped and pass.
+//! The `cluster_*` modules, and the `on_a_cluster` runs of the stories written for
+//! both backends (`on_both_backends!`), need PostgreSQL and Redis
+//! (`scripts/test-cluster.sh`); without them they say they were skipped and pass.
+
+/// Runs the story `$name(nodes: Nodes)` twice: `on_one_node`, and `on_a_cluster`
+/// of two nodes (skipped without PostgreSQL and Redis), the app under `$policy`.
+macro_rules! on_both_backends {
+    ($name:ident, $policy:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test]
+            async fn on_one_node() {
+                super::$name(crate::cluster::Nodes::one($policy).await).await
+            }
+
+            #[tokio::test]
+            async fn on_a_cluster() {
+                if let Some(nodes) = crate::cluster::Nodes::cluster($policy).await {
+                    super::$name(nodes).await
+                }
+            }
+        }
+    };
+}
 
 mod cluster;
 mod common;

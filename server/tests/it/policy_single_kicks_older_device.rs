@@ -1,17 +1,15 @@
 //! Under the `single` policy a manual login kicks the account's older device with
 //! `samePlatformKick`, then closes it with 4001.
 
-use crate::common::{config, TestServer};
+use crate::cluster::Nodes;
 use nim_protocol::{CloseCode, DeviceType, KickReason, ServerMessage};
 use nim_server::Policy;
 
-#[tokio::test]
-async fn policy_single_kicks_older_device() {
-    let server = TestServer::start_with(config(Policy::Single)).await;
-    server.create_account("alice", "t").await;
-    let (mut older, _) = server.login("alice", "t", "tab-1").await;
+async fn policy_single_kicks_older_device(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    let (mut older, _) = nodes.a().login(&alice, "t", "tab-1").await;
 
-    let (_newer, ok) = server.login("alice", "t", "tab-2").await;
+    let (_newer, ok) = nodes.b().login(&alice, "t", "tab-2").await;
 
     assert!(ok.ports.is_empty(), "the older device is gone");
     match older.recv().await {
@@ -24,20 +22,21 @@ async fn policy_single_kicks_older_device() {
     }
     assert_eq!(older.expect_close().await, Some(CloseCode::KICKED.0));
 }
+on_both_backends!(policy_single_kicks_older_device, Policy::Single);
 
-#[tokio::test]
-async fn single_also_kicks_a_device_of_another_kind() {
-    let server = TestServer::start_with(config(Policy::Single)).await;
-    server.create_account("alice", "t").await;
-    let (mut phone, _) = server
+async fn single_also_kicks_a_device_of_another_kind(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    let (mut phone, _) = nodes
+        .a()
         .login_as(nim_protocol::LoginRequest {
             device_type: DeviceType::Android,
-            ..crate::common::login_request("alice", "t", "phone")
+            ..crate::common::login_request(&alice, "t", "phone")
         })
         .await;
 
-    server.login("alice", "t", "tab-1").await;
+    nodes.b().login(&alice, "t", "tab-1").await;
 
     assert!(matches!(phone.recv().await, ServerMessage::Kicked(_)));
     assert_eq!(phone.expect_close().await, Some(CloseCode::KICKED.0));
 }
+on_both_backends!(single_also_kicks_a_device_of_another_kind, Policy::Single);

@@ -2,21 +2,20 @@
 //! one is closed with 4002 (even for an automatic re-login), and the others see the
 //! device's new connection.
 
-use crate::common::{config, login_request, TestServer};
+use crate::cluster::Nodes;
+use crate::common::login_request;
 use nim_protocol::{CloseCode, LoginRequest, Reconnect, ServerMessage};
 use nim_server::Policy;
 
-#[tokio::test]
-async fn same_device_id_replaces_connection() {
-    let server = TestServer::start().await;
-    server.create_account("alice", "t").await;
-    let (mut watcher, _) = server.login("alice", "t", "phone").await;
-    let (mut stale, _) = server.login("alice", "t", "tab-1").await;
+async fn same_device_id_replaces_connection(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    let (mut watcher, _) = nodes.a().login(&alice, "t", "phone").await;
+    let (mut stale, _) = nodes.a().login(&alice, "t", "tab-1").await;
     watcher
         .wait_for(|m| matches!(m, ServerMessage::LoginPorts(_)).then_some(()))
         .await;
 
-    let (_fresh, ok) = server.login("alice", "t", "tab-1").await;
+    let (_fresh, ok) = nodes.b().login(&alice, "t", "tab-1").await;
 
     let others: Vec<&str> = ok.ports.iter().map(|p| p.device_id.as_str()).collect();
     assert_eq!(others, vec!["phone"]);
@@ -38,19 +37,23 @@ async fn same_device_id_replaces_connection() {
     );
     assert_ne!(states[0].2, states[1].2);
 }
+on_both_backends!(same_device_id_replaces_connection, Policy::Multi(10));
 
-#[tokio::test]
-async fn an_automatic_relogin_of_the_same_device_replaces_it_under_single() {
-    let server = TestServer::start_with(config(Policy::Single)).await;
-    server.create_account("alice", "t").await;
-    let (mut stale, _) = server.login("alice", "t", "tab-1").await;
+async fn an_automatic_relogin_of_the_same_device_replaces_it_under_single(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    let (mut stale, _) = nodes.a().login(&alice, "t", "tab-1").await;
 
-    server
+    nodes
+        .b()
         .login_as(LoginRequest {
             auto: true,
-            ..login_request("alice", "t", "tab-1")
+            ..login_request(&alice, "t", "tab-1")
         })
         .await;
 
     assert_eq!(stale.closed().await, Some(CloseCode::REPLACED.0));
 }
+on_both_backends!(
+    an_automatic_relogin_of_the_same_device_replaces_it_under_single,
+    Policy::Single
+);

@@ -148,3 +148,45 @@ impl Drop for NodeProcess {
         let _ = std::fs::remove_file(&self.config_file);
     }
 }
+
+/// Where a story shared by both backends runs: one node, or two nodes of a
+/// cluster. The story logs its devices in through [`Nodes::a`] and [`Nodes::b`] in
+/// turn; on one node both are the same server, on a cluster each device's
+/// neighbours are on the other node.
+pub struct Nodes {
+    a: TestServer,
+    b: Option<TestServer>,
+}
+
+impl Nodes {
+    /// One node with the test app under `policy`.
+    pub async fn one(policy: Policy) -> Nodes {
+        Nodes {
+            a: TestServer::start_with(common::config(policy)).await,
+            b: None,
+        }
+    }
+
+    /// Two nodes sharing PostgreSQL and Redis; `None` (skipped) without them.
+    pub async fn cluster(policy: Policy) -> Option<Nodes> {
+        let backends = backends()?;
+        let (a, b) = two_nodes(&backends, policy).await;
+        Some(Nodes { a, b: Some(b) })
+    }
+
+    pub fn a(&self) -> &TestServer {
+        &self.a
+    }
+
+    pub fn b(&self) -> &TestServer {
+        self.b.as_ref().unwrap_or(&self.a)
+    }
+
+    /// A new account with token `t`, named after `name` but unique to this test
+    /// (a cluster's database is shared by every test).
+    pub async fn account(&self, name: &str) -> String {
+        let account = unique(name);
+        self.a.create_account(&account, "t").await;
+        account
+    }
+}
