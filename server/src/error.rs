@@ -20,3 +20,9 @@ pub enum Error {
     #[error("internal: {0}")]
     Internal(String),
 }
+
+impl From<redis::RedisError> for Error {
+    fn from(err: redis::RedisError) -> Error {
+        Error::Backend(format!("redis: {err}"))
+    }
+}

@@ -48,7 +48,6 @@ mod lbs;
 mod limiter;
 mod limits;
 mod login;
-mod login_failures;
 mod metrics;
 pub mod origin;
 mod outbox;

@@ -54,7 +54,7 @@ impl Shared {
             sessions: Registry::from_config(&config, public_url, Arc::clone(&metrics)).await?,
             metrics,
             slots: ConnectionSlots::new(config.limits.max_connections),
-            limiter: LoginLimiter::new(&config),
+            limiter: LoginLimiter::new(&config).await?,
             shutdown,
             tracker,
             connection_prefix: format!(

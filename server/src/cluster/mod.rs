@@ -47,11 +47,6 @@ mod scripts;
 
 use plan::{Arrival, Delivery, DeviceRecord, Plan, Snapshot};
 
-impl From<redis::RedisError> for Error {
-    fn from(err: redis::RedisError) -> Error {
-        Error::Backend(format!("redis: {err}"))
-    }
-}
 
 /// Changes of one account retried this often on version conflicts before giving up.
 const MAX_ATTEMPTS: usize = 64;

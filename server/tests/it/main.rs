@@ -34,6 +34,7 @@ mod bad_input_is_answered_not_crashed;
 mod block_with_needkick_kicks_every_device;
 mod cluster_devices_see_each_other_across_nodes;
 mod cluster_kicks_and_policies_across_nodes;
+mod cluster_login_limits_hold_across_nodes;
 mod cluster_node_death_removes_its_devices;
 mod cluster_server_api_is_shared;
 mod cluster_single_slot_is_decided_once;
