@@ -47,7 +47,6 @@ mod scripts;
 
 use plan::{Arrival, Delivery, DeviceRecord, Plan, Snapshot};
 
-
 /// Changes of one account retried this often on version conflicts before giving up.
 const MAX_ATTEMPTS: usize = 64;
 /// How long a node waits for its inbox before asking again.

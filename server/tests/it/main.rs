@@ -66,6 +66,7 @@ mod same_device_id_replaces_connection;
 mod server_api_creates_accounts;
 mod shutdown_closes_with_1012;
 mod sigkill_under_load_loses_nothing_acknowledged;
+mod slow_reader_is_closed_with_4009;
 mod soak_through_faulty_proxy;
 mod static_files_and_health;
 mod tls_serves_wss_with_a_self_signed_certificate;
