@@ -59,7 +59,7 @@ mod store;
 pub mod tls;
 mod ws;
 
-pub use config::{App, Config, Limits, Policy, ScaleOut};
+pub use config::{App, Config, Limits, Policy};
 pub use error::Error;
 
 use shared::Shared;
@@ -75,16 +75,12 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
-    if config.apps.is_empty() {
-        return Err(Error::Config(
-            "no app configured (--app or NIM_APPS)".into(),
-        ));
-    }
+    config.check()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
     let close_grace = config.limits.close_grace;
-    let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
-    let public_url = config.scale_out.public_url.clone().unwrap_or_else(|| {
+    let tls = config.tls().as_ref().map(tls::acceptor).transpose()?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| {
         let scheme = if tls.is_some() { "wss" } else { "ws" };
         let addr = listener
             .local_addr()
@@ -98,7 +94,7 @@ pub async fn run(
         apps = shared.config.apps.len(),
         dev = shared.config.dev,
         tls = tls.is_some(),
-        any_origin = shared.config.allowed_origins.is_any(),
+        any_origin = shared.origins.is_any(),
         "serving"
     );
     let app = router(Arc::clone(&shared)).into_make_service_with_connect_info::<SocketAddr>();
@@ -187,7 +183,7 @@ async fn upgrade(
     let origin = headers
         .get(header::ORIGIN)
         .map(|o| o.to_str().unwrap_or(""));
-    if !shared.config.allowed_origins.allows(origin) {
+    if !shared.origins.allows(origin) {
         info!(%peer, origin = origin.unwrap_or(""), "WebSocket from a page origin not allowed");
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
     }

@@ -121,7 +121,7 @@ impl LoginLimiter {
     pub async fn new(config: &Config) -> Result<LoginLimiter, Error> {
         let limits = &config.limits;
         let window = limits.login_attempt_window;
-        let windows = match &config.scale_out.redis {
+        let windows = match &config.redis {
             None => Windows::Local(
                 Cache::builder()
                     .max_capacity(MAX_KEYS)
@@ -135,7 +135,7 @@ impl LoginLimiter {
                     .set_connection_timeout(Duration::from_secs(2));
                 Windows::Shared {
                     redis: client.get_connection_manager_with_config(settings).await?,
-                    prefix: format!("{}:limit", config.scale_out.redis_prefix),
+                    prefix: format!("{}:limit", config.redis_prefix),
                     window,
                 }
             }

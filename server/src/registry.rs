@@ -24,11 +24,10 @@ impl Registry {
         public_url: String,
         metrics: std::sync::Arc<crate::metrics::Metrics>,
     ) -> Result<Registry, Error> {
-        config.scale_out.validate()?;
-        match &config.scale_out.redis {
+        match &config.redis {
             None => Ok(Registry::Local(Sessions::new(metrics))),
             Some(url) => Ok(Registry::Cluster(
-                Cluster::join(&config.scale_out, url, public_url, metrics).await?,
+                Cluster::join(config, url, public_url, metrics).await?,
             )),
         }
     }

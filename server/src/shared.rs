@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::limiter::LoginLimiter;
 use crate::limits::ConnectionSlots;
 use crate::metrics::Metrics;
+use crate::origin::AllowedOrigins;
 use crate::registry::Registry;
 use crate::store::Store;
 
@@ -26,6 +27,8 @@ pub(crate) struct Shared {
     pub metrics: Arc<Metrics>,
     /// The total connection limit.
     pub slots: Arc<ConnectionSlots>,
+    /// The page origins that may open `/ws`.
+    pub origins: AllowedOrigins,
     /// The per-IP and per-account login limits.
     pub limiter: LoginLimiter,
     /// Becomes `true` when the server shuts down.
@@ -54,6 +57,7 @@ impl Shared {
             sessions: Registry::from_config(&config, public_url, Arc::clone(&metrics)).await?,
             metrics,
             slots: ConnectionSlots::new(config.limits.max_connections),
+            origins: AllowedOrigins::parse(&config.allow_origins)?,
             limiter: LoginLimiter::new(&config).await?,
             shutdown,
             tracker,

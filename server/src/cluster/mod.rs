@@ -31,7 +31,7 @@ use redis::streams::{StreamReadOptions, StreamReadReply};
 use redis::{AsyncCommands, AsyncConnectionConfig};
 use serde::{Deserialize, Serialize};
 
-use crate::config::ScaleOut;
+use crate::config::Config;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tracing::{error, info, warn};
@@ -109,7 +109,7 @@ impl Cluster {
     /// Connects to Redis, registers a new node that pages reach at `public_url`,
     /// and starts its lease, sweep and inbox tasks.
     pub async fn join(
-        settings: &ScaleOut,
+        settings: &Config,
         redis_url: &str,
         public_url: String,
         metrics: Arc<Metrics>,
@@ -125,8 +125,8 @@ impl Cluster {
             prefix: settings.redis_prefix.clone(),
             id: RwLock::new(new_node_id()),
             public_url,
-            lease: settings.timing.node_lease,
-            sweep_interval: settings.timing.sweep_interval,
+            lease: settings.cluster.node_lease,
+            sweep_interval: settings.cluster.sweep_interval,
             local: Mutex::new(HashMap::new()),
             metrics,
             commit: scripts::commit(),

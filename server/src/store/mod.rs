@@ -194,8 +194,7 @@ impl Store {
 
     /// The backend `config` names: PostgreSQL with `--database`, else SQLite at `--data`.
     pub async fn from_config(config: &crate::config::Config) -> Result<Store, Error> {
-        config.scale_out.validate()?;
-        match &config.scale_out.database {
+        match &config.database {
             Some(url) => Store::connect_postgres(url).await,
             None => Store::open(&config.data),
         }

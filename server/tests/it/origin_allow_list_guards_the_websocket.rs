@@ -4,7 +4,6 @@
 
 use crate::common::{config, login_request, TestServer};
 use nim_protocol::{ClientMessage, ServerMessage};
-use nim_server::origin::AllowedOrigins;
 use nim_server::Policy;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Error as WsError;
@@ -27,7 +26,7 @@ async fn upgrade_status(server: &TestServer, origin: Option<&str>) -> u16 {
 
 async fn server_allowing(origins: &[&str]) -> TestServer {
     let mut config = config(Policy::Multi(10));
-    config.allowed_origins = AllowedOrigins::parse(origins).unwrap();
+    config.allow_origins = origins.iter().map(|o| o.to_string()).collect();
     let server = TestServer::start_with(config).await;
     server.create_account("alice", "t").await;
     server

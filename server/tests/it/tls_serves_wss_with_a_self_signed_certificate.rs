@@ -69,7 +69,8 @@ async fn tls_server(cert: &SelfSigned) -> TestServer {
     plain.stop().await;
     let mut config = config(Policy::Multi(10));
     config.data = plain.data.clone();
-    config.tls = Some(cert.files.clone());
+    config.tls_cert = Some(cert.files.cert.clone());
+    config.tls_key = Some(cert.files.key.clone());
     // The plain server is stopped; forgetting it keeps its Drop from deleting the
     // database the TLS server now uses (which deletes it in turn).
     std::mem::forget(plain);

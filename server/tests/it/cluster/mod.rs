@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use nim_server::config::ClusterTiming;
-use nim_server::{Config, Policy, ScaleOut};
+use nim_server::{Config, Policy};
 use rand::Rng;
 
 use crate::common::{self, TestServer, APP, SECRET};
@@ -56,15 +56,12 @@ pub fn unique(name: &str) -> String {
 /// A node's configuration: the test app under `policy`, sharing `backends`.
 pub fn node_config(backends: &Backends, policy: Policy) -> Config {
     let mut config = common::config(policy);
-    config.scale_out = ScaleOut {
-        database: Some(backends.postgres.clone()),
-        redis: Some(backends.redis.clone()),
-        redis_prefix: backends.prefix.clone(),
-        public_url: None,
-        timing: ClusterTiming {
-            node_lease: LEASE,
-            sweep_interval: SWEEP,
-        },
+    config.database = Some(backends.postgres.clone());
+    config.redis = Some(backends.redis.clone());
+    config.redis_prefix = backends.prefix.clone();
+    config.cluster = ClusterTiming {
+        node_lease: LEASE,
+        sweep_interval: SWEEP,
     };
     config
 }
