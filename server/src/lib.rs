@@ -26,6 +26,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode};
@@ -104,6 +105,23 @@ pub async fn run(
         // The receivers live in `Shared`, which outlives this send.
         let _ = stop_tx.send(true);
     };
+    serve(listener, tls, app, stop).await?;
+    drop(alive_tx);
+    // Each connection task bounds its own close by `close_grace`; this bound only
+    // guards against a bug.
+    let _ = tokio::time::timeout(close_grace * 2 + Duration::from_secs(1), alive_rx.recv()).await;
+    shared.sessions.leave().await;
+    info!("stopped");
+    Ok(())
+}
+
+/// Serves `app` on `listener`, over TLS when given an acceptor, until `stop`.
+async fn serve(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    app: IntoMakeServiceWithConnectInfo<Router, SocketAddr>,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
     match tls {
         None => {
             // Pushes are small frames sent right after others (`kicked`, then the
@@ -125,12 +143,6 @@ pub async fn run(
                 .await?
         }
     }
-    drop(alive_tx);
-    // Each connection task bounds its own close by `close_grace`; this bound only
-    // guards against a bug.
-    let _ = tokio::time::timeout(close_grace * 2 + Duration::from_secs(1), alive_rx.recv()).await;
-    shared.sessions.leave().await;
-    info!("stopped");
     Ok(())
 }
 

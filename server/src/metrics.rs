@@ -42,85 +42,93 @@ const BUCKETS: [f64; 12] = [
 ];
 
 /// Registers `metric` and hands it back; the names below are fixed and distinct.
-fn registered<M: prometheus::core::Collector + Clone + 'static>(
-    registry: &Registry,
-    metric: M,
-) -> M {
-    registry
-        .register(Box::new(metric.clone()))
+fn registered<M: prometheus::core::Collector + Clone + 'static>(r: &Registry, metric: M) -> M {
+    r.register(Box::new(metric.clone()))
         .expect("metric names are distinct");
     metric
+}
+
+fn gauge(r: &Registry, name: &str, help: &str) -> IntGauge {
+    registered(r, IntGauge::new(name, help).expect("valid metric"))
+}
+
+fn counter(r: &Registry, name: &str, help: &str) -> IntCounter {
+    registered(r, IntCounter::new(name, help).expect("valid metric"))
+}
+
+fn counter_by(r: &Registry, name: &str, help: &str, label: &str) -> IntCounterVec {
+    let opts = Opts::new(name, help);
+    registered(r, IntCounterVec::new(opts, &[label]).expect("valid metric"))
+}
+
+fn histogram(r: &Registry, name: &str, help: &str) -> Histogram {
+    let opts = HistogramOpts::new(name, help).buckets(BUCKETS.to_vec());
+    registered(r, Histogram::with_opts(opts).expect("valid metric"))
+}
+
+fn histogram_by(r: &Registry, name: &str, help: &str, label: &str) -> HistogramVec {
+    let opts = HistogramOpts::new(name, help).buckets(BUCKETS.to_vec());
+    registered(r, HistogramVec::new(opts, &[label]).expect("valid metric"))
 }
 
 impl Default for Metrics {
     fn default() -> Self {
         let r = Registry::new();
-        let gauge = |name: &str, help: &str| {
-            registered(&r, IntGauge::new(name, help).expect("valid metric"))
-        };
-        let counter = |name: &str, help: &str| {
-            registered(&r, IntCounter::new(name, help).expect("valid metric"))
-        };
-        let by = |name: &str, help: &str, label: &str| {
-            registered(
-                &r,
-                IntCounterVec::new(Opts::new(name, help), &[label]).expect("valid metric"),
-            )
-        };
-        let histogram =
-            |name: &str, help: &str| HistogramOpts::new(name, help).buckets(BUCKETS.to_vec());
         let metrics = Metrics {
             connections_open: gauge(
+                &r,
                 "nim_connections_open",
                 "Open WebSocket connections, logged in or not.",
             ),
-            connections_total: counter("nim_connections_total", "WebSocket connections accepted."),
+            connections_total: counter(
+                &r,
+                "nim_connections_total",
+                "WebSocket connections accepted.",
+            ),
             connections_refused: counter(
+                &r,
                 "nim_connections_refused_total",
                 "WebSocket connections closed at once for the total connection limit.",
             ),
             sessions_live: gauge(
+                &r,
                 "nim_sessions_live",
                 "Logged-in devices in the session registry.",
             ),
-            logins: by(
+            logins: counter_by(
+                &r,
                 "nim_logins_total",
                 "Login attempts by result code (200 = accepted).",
                 "code",
             ),
-            kicks: by("nim_kicks_total", "Devices kicked, by reason.", "reason"),
-            pushes: counter("nim_pushes_total", "loginPorts pushes sent to devices."),
-            api_calls: by(
+            kicks: counter_by(
+                &r,
+                "nim_kicks_total",
+                "Devices kicked, by reason.",
+                "reason",
+            ),
+            pushes: counter(&r, "nim_pushes_total", "loginPorts pushes sent to devices."),
+            api_calls: counter_by(
+                &r,
                 "nim_api_calls_total",
                 "Server API calls by result code.",
                 "code",
             ),
-            login_seconds: registered(
+            login_seconds: histogram_by(
                 &r,
-                HistogramVec::new(
-                    histogram(
-                        "nim_login_seconds",
-                        "Time from a login message to its answer, by result code.",
-                    ),
-                    &["code"],
-                )
-                .expect("valid metric"),
+                "nim_login_seconds",
+                "Time from a login message to its answer, by result code.",
+                "code",
             ),
-            kick_seconds: registered(
+            kick_seconds: histogram(
                 &r,
-                Histogram::with_opts(histogram(
-                    "nim_kick_seconds",
-                    "Time to decide and deliver a device's kick request.",
-                ))
-                .expect("valid metric"),
+                "nim_kick_seconds",
+                "Time to decide and deliver a device's kick request.",
             ),
-            push_fanout_seconds: registered(
+            push_fanout_seconds: histogram(
                 &r,
-                Histogram::with_opts(histogram(
-                    "nim_push_fanout_seconds",
-                    "Time to queue one account change's notices to its devices on this node.",
-                ))
-                .expect("valid metric"),
+                "nim_push_fanout_seconds",
+                "Time to queue one account change's notices to its devices on this node.",
             ),
             registry: r,
         };

@@ -16,10 +16,11 @@ use nim_protocol::{
     code, ClientMessage, CloseCode, ErrorReply, KickRequest, KickResult, LoginFailed, LoginRequest,
     LogoutOk, ServerMessage, MAX_KICK_DEVICE_IDS,
 };
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, timeout, Instant};
 use tracing::{debug, info};
 
+use crate::limits::ConnectionSlot;
 use crate::login::{self, Session};
 use crate::outbox::{self, encode, Command, Incoming};
 use crate::shared::Shared;
@@ -66,25 +67,7 @@ pub async fn serve<S>(mut socket: S, shared: Arc<Shared>, peer: SocketAddr)
 where
     S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
 {
-    let Some(_alive) = shared.tracker.upgrade() else {
-        close(
-            &mut socket,
-            &shared,
-            CloseCode::SERVICE_RESTART,
-            "shutting down",
-        )
-        .await;
-        return;
-    };
-    let Some(_slot) = shared.slots.try_take() else {
-        shared.metrics.connection_refused();
-        close(
-            &mut socket,
-            &shared,
-            CloseCode::TRY_AGAIN_LATER,
-            "too many connections",
-        )
-        .await;
+    let Some(_place) = open(&mut socket, &shared).await else {
         return;
     };
     shared.metrics.connection_opened();
@@ -95,27 +78,33 @@ where
         deadline: Instant::now() + shared.config.limits.login_timeout,
     };
     let ending = conn.run(&mut socket).await;
-    if let Some(session) = &conn.session {
-        shared
-            .sessions
-            .remove(&session.app, &session.account, session.conn)
-            .await;
-    }
-    let (conn_id, account) = match &conn.session {
-        Some(session) => (session.conn, session.account.as_str()),
-        None => (0, ""),
-    };
-    match ending {
-        Ending::Close(code, reason) => {
-            debug!(%peer, conn = conn_id, %account, code = code.0, reason, "connection ended");
-            close(&mut socket, &shared, code, reason).await
-        }
-        Ending::PeerGone(how) => {
-            debug!(%peer, conn = conn_id, %account, how, "connection ended by the peer");
-            drain(&mut socket, &shared).await
-        }
-    }
+    conn.end(&mut socket, ending).await;
     shared.metrics.connection_closed();
+}
+
+/// Takes a place for a new connection: it keeps the server's shutdown waiting, and
+/// holds one of the connection slots. Without one (shutting down, too many
+/// connections) the socket is closed and `None` returned.
+async fn open<S>(socket: &mut S, shared: &Shared) -> Option<(mpsc::Sender<()>, ConnectionSlot)>
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+{
+    let Some(alive) = shared.tracker.upgrade() else {
+        close(socket, shared, CloseCode::SERVICE_RESTART, "shutting down").await;
+        return None;
+    };
+    let Some(slot) = shared.slots.try_take() else {
+        shared.metrics.connection_refused();
+        close(
+            socket,
+            shared,
+            CloseCode::TRY_AGAIN_LATER,
+            "too many connections",
+        )
+        .await;
+        return None;
+    };
+    Some((alive, slot))
 }
 
 /// Sends a close frame and waits briefly for the peer's.
@@ -158,6 +147,34 @@ struct Connection<'a> {
 }
 
 impl Connection<'_> {
+    /// Removes the device (if it is still listed) and closes the way `ending` says.
+    async fn end<S>(&mut self, socket: &mut S, ending: Ending)
+    where
+        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let (shared, peer) = (self.shared, self.peer);
+        if let Some(session) = &self.session {
+            shared
+                .sessions
+                .remove(&session.app, &session.account, session.conn)
+                .await;
+        }
+        let (conn, account) = match &self.session {
+            Some(session) => (session.conn, session.account.as_str()),
+            None => (0, ""),
+        };
+        match ending {
+            Ending::Close(code, reason) => {
+                debug!(%peer, conn, %account, code = code.0, reason, "connection ended");
+                close(socket, shared, code, reason).await
+            }
+            Ending::PeerGone(how) => {
+                debug!(%peer, conn, %account, how, "connection ended by the peer");
+                drain(socket, shared).await
+            }
+        }
+    }
+
     async fn run<S>(&mut self, socket: &mut S) -> Ending
     where
         S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,

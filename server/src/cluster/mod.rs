@@ -481,23 +481,10 @@ impl Node {
             }
             let conn = match reader.as_mut() {
                 Some(conn) => conn,
-                None => {
-                    let config = AsyncConnectionConfig::new()
-                        .set_response_timeout(Duration::from_millis(INBOX_BLOCK_MS as u64 + 5000))
-                        .set_connection_timeout(Duration::from_secs(2));
-                    match self
-                        .client
-                        .get_multiplexed_async_connection_with_config(&config)
-                        .await
-                    {
-                        Ok(conn) => reader.insert(conn),
-                        Err(err) => {
-                            warn!(error = %err, "connecting the inbox reader failed");
-                            tokio::time::sleep(Duration::from_millis(200)).await;
-                            continue;
-                        }
-                    }
-                }
+                None => match self.inbox_reader().await {
+                    Some(conn) => reader.insert(conn),
+                    None => continue,
+                },
             };
             let options = StreamReadOptions::default()
                 .block(INBOX_BLOCK_MS)
@@ -509,17 +496,7 @@ impl Node {
                 Ok(Some(reply)) => {
                     for entry in reply.keys.into_iter().flat_map(|k| k.ids) {
                         last = entry.id.clone();
-                        let Some(json) = entry.get::<String>("d") else {
-                            continue;
-                        };
-                        match serde_json::from_str::<Vec<Delivery>>(&json) {
-                            Ok(deliveries) => {
-                                let started = std::time::Instant::now();
-                                deliveries.into_iter().for_each(|d| self.deliver(d));
-                                self.metrics.push_fanout(started.elapsed());
-                            }
-                            Err(err) => warn!(error = %err, "skipping an unreadable delivery"),
-                        }
+                        self.deliver_entry(entry.get::<String>("d"));
                     }
                 }
                 Ok(None) => {}
@@ -529,6 +506,41 @@ impl Node {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
             }
+        }
+    }
+
+    /// A connection of the inbox reader's own; `None` (after a pause) when Redis
+    /// cannot be reached.
+    async fn inbox_reader(&self) -> Option<MultiplexedConnection> {
+        let config = AsyncConnectionConfig::new()
+            .set_response_timeout(Duration::from_millis(INBOX_BLOCK_MS as u64 + 5000))
+            .set_connection_timeout(Duration::from_secs(2));
+        match self
+            .client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+        {
+            Ok(conn) => Some(conn),
+            Err(err) => {
+                warn!(error = %err, "connecting the inbox reader failed");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                None
+            }
+        }
+    }
+
+    /// Hands the deliveries of one inbox entry (a JSON list) to their connections.
+    fn deliver_entry(&self, json: Option<String>) {
+        let Some(json) = json else {
+            return;
+        };
+        match serde_json::from_str::<Vec<Delivery>>(&json) {
+            Ok(deliveries) => {
+                let started = std::time::Instant::now();
+                deliveries.into_iter().for_each(|d| self.deliver(d));
+                self.metrics.push_fanout(started.elapsed());
+            }
+            Err(err) => warn!(error = %err, "skipping an unreadable delivery"),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `GET /metrics` reports connections, logins by result code, kicks and pushes in
-//! the Prometheus text format.
+//! the Prometheus text format, with histograms of login, kick and push fan-out
+//! times.
 
 use crate::common::{config, login_request, TestServer};
 use nim_protocol::{ClientMessage, ServerMessage};
@@ -36,6 +37,11 @@ async fn metrics_count_logins_kicks_and_pushes() {
         "nim_api_calls_total{code=\"200\"} 1",
         "# TYPE nim_connections_open gauge",
         "# TYPE nim_pushes_total counter",
+        "# TYPE nim_login_seconds histogram",
+        "nim_login_seconds_count{code=\"200\"} 2",
+        "# TYPE nim_kick_seconds histogram",
+        "# TYPE nim_push_fanout_seconds histogram",
+        "nim_push_fanout_seconds_count ",
     ] {
         assert!(text.contains(line), "missing {line:?} in\n{text}");
     }
