@@ -1,15 +1,18 @@
 //! `nim-server`: the login server behind nim-wasm pages.
 //!
-//! It owns accounts and tokens (SQLite, `store`), knows every live device of every
-//! account (`sessions`), and enforces each app's multi-device policy. Pages talk to
-//! it over one WebSocket at `/ws` in the `nim-protocol` messages (`ws`); the app's
-//! backend manages accounts over the NIM-shaped server API ([`api`]).
+//! It owns accounts and tokens (SQLite or PostgreSQL, `store`), knows every live
+//! device of every account (in memory, `sessions`, or shared through Redis,
+//! `cluster`), and enforces each app's multi-device policy, which one pure module
+//! decides for both (`policy`). Pages talk to it over one WebSocket at `/ws` in the
+//! `nim-protocol` messages (`ws`); the app's backend manages accounts over the
+//! NIM-shaped server API ([`api`]). Every setting is one field of [`Config`].
 //!
 //! ```text
 //!  TcpListener ──> axum router ──┬─ /ws ─> one task per connection (ws::serve)
-//!                                │           ├─ login::admit: Store::check_login, then
-//!                                │           │  Sessions::admit (policy, kicks, pushes)
-//!                                │           └─ loop: frames, inbox, deadline, shutdown
+//!                                │           ├─ login::admit: limits, Store::check_login,
+//!                                │           │  then the registry (policy, kicks, pushes)
+//!                                │           └─ loop: frames, its bounded queue, deadline,
+//!                                │              shutdown
 //!                                ├─ /nimserver/user/*.action ─> api (Store, Sessions)
 //!                                ├─ /healthz, /metrics
 //!                                ├─ /dev/token (only --dev)

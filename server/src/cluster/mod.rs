@@ -3,8 +3,9 @@
 //! Each account's live devices are one Redis hash, changed only by the
 //! [`scripts::commit`] script, which applies a [`plan::Plan`] only if the account
 //! is still at the version the plan was decided on (optimistic concurrency: read,
-//! decide in Rust with the same policy rules as one node, commit, read again on a
-//! conflict). So a single-device slot is given once, whichever nodes race for it.
+//! decide with the one policy of every backend ([`crate::policy`]), commit, read
+//! again on a conflict). So a single-device slot is given once, whichever nodes race
+//! for it.
 //!
 //! The same script appends what each affected connection must be told (pushes,
 //! kicks, closes) to the inbox stream of the node holding it, in commit order; each
