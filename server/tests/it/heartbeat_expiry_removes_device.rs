@@ -3,20 +3,21 @@
 
 use std::time::Duration;
 
-use crate::common::{config, TestServer};
+use crate::cluster::Nodes;
+use crate::common::TestServer;
 use nim_protocol::{ClientMessage, CloseCode, ServerMessage};
-use nim_server::Policy;
+use nim_server::{Config, Policy};
 
-#[tokio::test]
-async fn heartbeat_expiry_removes_device() {
-    let mut config = config(Policy::Multi(10));
+fn idle_after_400_ms(config: &mut Config) {
     config.limits.idle_timeout_min = Duration::from_millis(400);
     config.limits.idle_timeout_max = Duration::from_millis(400);
-    let server = TestServer::start_with(config).await;
-    server.create_account("alice", "t").await;
-    let (mut alive, ok) = server.login("alice", "t", "tab-1").await;
+}
+
+async fn heartbeat_expiry_removes_device(nodes: Nodes) {
+    let alice = nodes.account("alice").await;
+    let (mut alive, ok) = nodes.a().login(&alice, "t", "tab-1").await;
     assert_eq!(ok.idle_timeout, 400);
-    let (mut silent, _) = server.login("alice", "t", "tab-2").await;
+    let (mut silent, _) = nodes.b().login(&alice, "t", "tab-2").await;
 
     // The live device pings well within its idle timeout while the other is silent.
     let watch = async {
@@ -47,6 +48,11 @@ async fn heartbeat_expiry_removes_device() {
     .expect("the silent device expires in time");
     assert_eq!(code, Some(CloseCode::IDLE_TIMEOUT.0));
 }
+on_both_backends!(
+    heartbeat_expiry_removes_device,
+    Policy::Multi(10),
+    idle_after_400_ms
+);
 
 #[tokio::test]
 async fn ping_gets_pong() {

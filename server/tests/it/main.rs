@@ -5,20 +5,24 @@
 //! (`scripts/test-cluster.sh`); without them they say they were skipped and pass.
 
 /// Runs the story `$name(nodes: Nodes)` twice: `on_one_node`, and `on_a_cluster`
-/// of two nodes (skipped without PostgreSQL and Redis), the app under `$policy`.
+/// of two nodes (skipped without PostgreSQL and Redis), the app under `$policy`,
+/// each configuration changed by `$adjust` (a `fn(&mut Config)`) when given.
 macro_rules! on_both_backends {
     ($name:ident, $policy:expr) => {
+        on_both_backends!($name, $policy, |_| {});
+    };
+    ($name:ident, $policy:expr, $adjust:expr) => {
         mod $name {
             use super::*;
 
             #[tokio::test]
             async fn on_one_node() {
-                super::$name(crate::cluster::Nodes::one($policy).await).await
+                super::$name(crate::cluster::Nodes::one($policy, $adjust).await).await
             }
 
             #[tokio::test]
             async fn on_a_cluster() {
-                if let Some(nodes) = crate::cluster::Nodes::cluster($policy).await {
+                if let Some(nodes) = crate::cluster::Nodes::cluster($policy, $adjust).await {
                     super::$name(nodes).await
                 }
             }

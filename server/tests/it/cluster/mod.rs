@@ -156,18 +156,25 @@ pub struct Nodes {
 }
 
 impl Nodes {
-    /// One node with the test app under `policy`.
-    pub async fn one(policy: Policy) -> Nodes {
+    /// One node with the test app under `policy`, its configuration then changed
+    /// by `adjust`.
+    pub async fn one(policy: Policy, adjust: fn(&mut Config)) -> Nodes {
+        let mut config = common::config(policy);
+        adjust(&mut config);
         Nodes {
-            a: TestServer::start_with(common::config(policy)).await,
+            a: TestServer::start_with(config).await,
             b: None,
         }
     }
 
-    /// Two nodes sharing PostgreSQL and Redis; `None` (skipped) without them.
-    pub async fn cluster(policy: Policy) -> Option<Nodes> {
+    /// Two nodes sharing PostgreSQL and Redis, configured like [`Nodes::one`];
+    /// `None` (skipped) without the backends.
+    pub async fn cluster(policy: Policy, adjust: fn(&mut Config)) -> Option<Nodes> {
         let backends = backends()?;
-        let (a, b) = two_nodes(&backends, policy).await;
+        let mut config = node_config(&backends, policy);
+        adjust(&mut config);
+        let a = TestServer::start_with(config.clone()).await;
+        let b = TestServer::start_with(config).await;
         Some(Nodes { a, b: Some(b) })
     }
 
