@@ -11,8 +11,10 @@
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
-use nim_protocol::{CloseCode, ServerMessage};
+use nim_protocol::{CloseCode, LoginPortsChange, ServerMessage};
 use tokio::sync::{mpsc, Notify};
+
+use crate::policy::Notice;
 
 /// The close code of a connection whose queue overflowed because its client did not
 /// read; the client reconnects with backoff, as after any transient failure.
@@ -27,6 +29,24 @@ pub enum Command {
     SendThenClose(Utf8Bytes, CloseCode),
     /// Close with this code.
     Close(CloseCode),
+}
+
+impl From<&Notice> for Command {
+    /// The command that delivers a notice the policy decided.
+    fn from(notice: &Notice) -> Command {
+        match notice {
+            Notice::Ports(ports) => {
+                Command::Send(encode(&ServerMessage::LoginPorts(LoginPortsChange {
+                    ports: ports.clone(),
+                })))
+            }
+            Notice::Kicked(kicked) => Command::SendThenClose(
+                encode(&ServerMessage::Kicked(kicked.clone())),
+                CloseCode::KICKED,
+            ),
+            Notice::Replaced => Command::Close(CloseCode::REPLACED),
+        }
+    }
 }
 
 /// Encodes a server message as a JSON text frame.

@@ -13,10 +13,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use nim_protocol::{CloseCode, LoginPort, LoginPortsChange, ServerMessage};
+use nim_protocol::LoginPort;
 
 use crate::metrics::Metrics;
-use crate::outbox::{encode, Command, Outbox};
+use crate::outbox::{Command, Outbox};
 use crate::policy::{self, Change, Login, Notice, Refusal};
 
 /// A live, logged-in device.
@@ -41,22 +41,6 @@ pub struct Admission {
     pub login: Login,
     /// The new connection's queue.
     pub outbox: Outbox,
-}
-
-/// The command that delivers `notice`.
-pub fn command(notice: &Notice) -> Command {
-    match notice {
-        Notice::Ports(ports) => {
-            Command::Send(encode(&ServerMessage::LoginPorts(LoginPortsChange {
-                ports: ports.clone(),
-            })))
-        }
-        Notice::Kicked(kicked) => Command::SendThenClose(
-            encode(&ServerMessage::Kicked(kicked.clone())),
-            CloseCode::KICKED,
-        ),
-        Notice::Replaced => Command::Close(CloseCode::REPLACED),
-    }
 }
 
 /// Every live device of every account, keyed by (app key, account).
@@ -94,7 +78,7 @@ impl Sessions {
         for (i, notice) in &change.notices {
             let command = match &last {
                 Some((previous, command)) if *previous == notice => command.clone(),
-                _ => command(notice),
+                _ => Command::from(notice),
             };
             live[*i].outbox.send(command.clone());
             last = Some((notice, command));

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::outbox::Command;
 use crate::policy::{self, Change, Login, Refusal};
-use crate::sessions::command;
 
 /// One live device as stored in the account's Redis hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,7 +139,7 @@ impl Snapshot {
     fn deliveries(&self, change: &Change) -> Vec<(String, String)> {
         let mut per_node: BTreeMap<&str, Vec<Delivery>> = BTreeMap::new();
         for (i, notice) in &change.notices {
-            let (frame, close) = match command(notice) {
+            let (frame, close) = match Command::from(notice) {
                 Command::Send(frame) => (Some(frame), None),
                 Command::SendThenClose(frame, code) => (Some(frame), Some(code.0)),
                 Command::Close(code) => (None, Some(code.0)),
