@@ -59,6 +59,7 @@ mod login_with_correct_token_gets_login_ok;
 mod login_with_wrong_token_gets_302;
 mod memory_per_idle_connection;
 mod metrics_are_exposed;
+mod modules_import_no_cycle;
 mod no_secret_or_token_in_any_log_line;
 mod origin_allow_list_guards_the_websocket;
 mod policy_desktop_mobile;
