@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 . scripts/services.sh
 services_start test-cluster
 cargo test -p nim-server --lib postgres
-cargo test -p nim-server --test 'cluster_*'
+cargo test -p nim-server --test it cluster
 cargo build -q -p nim-server
 # psql, from the same PostgreSQL, creates each page test file's own database.
 PATH="$PGBIN:$PATH" NIM_SERVER_BIN=target/debug/nim-server node tests/page/run.mjs --cluster

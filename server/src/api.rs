@@ -21,8 +21,9 @@ use sha1::{Digest, Sha1};
 use tracing::{info, warn};
 
 use crate::config::App;
+use crate::error::Error;
+use crate::shared::Shared;
 use crate::store::{constant_time_eq, random_token, Created};
-use crate::{Error, Shared};
 
 pub use crate::api_call::CODE_BAD_PARAMETER;
 use crate::api_call::{accid, Operation, Refusal, Signature, ACTIONS};

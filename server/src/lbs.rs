@@ -17,15 +17,15 @@ use axum::Json;
 use serde_json::json;
 use tracing::warn;
 
-use crate::Shared;
+use crate::shared::Shared;
 
 /// The URL of this node as a page reached it: its `Host`, with `wss` behind TLS.
 fn own_link(shared: &Shared, headers: &HeaderMap) -> Option<String> {
-    if let Some(url) = &shared.config.scale_out.public_url {
+    if let Some(url) = &shared.config.public_url {
         return Some(url.clone());
     }
     let host = headers.get(header::HOST)?.to_str().ok()?;
-    let scheme = if shared.config.tls.is_some() {
+    let scheme = if shared.config.tls_cert.is_some() {
         "wss"
     } else {
         "ws"

@@ -1,15 +1,18 @@
 //! `nim-server`: the login server behind nim-wasm pages.
 //!
-//! It owns accounts and tokens (SQLite, `store`), knows every live device of every
-//! account (`sessions`), and enforces each app's multi-device policy. Pages talk to
-//! it over one WebSocket at `/ws` in the `nim-protocol` messages (`ws`); the app's
-//! backend manages accounts over the NIM-shaped server API ([`api`]).
+//! It owns accounts and tokens (SQLite or PostgreSQL, `store`), knows every live
+//! device of every account (in memory, `sessions`, or shared through Redis,
+//! `cluster`), and enforces each app's multi-device policy, which one pure module
+//! decides for both (`policy`). Pages talk to it over one WebSocket at `/ws` in the
+//! `nim-protocol` messages (`ws`); the app's backend manages accounts over the
+//! NIM-shaped server API ([`api`]). Every setting is one field of [`Config`].
 //!
 //! ```text
 //!  TcpListener ──> axum router ──┬─ /ws ─> one task per connection (ws::serve)
-//!                                │           ├─ login::admit: Store::check_login, then
-//!                                │           │  Sessions::admit (policy, kicks, pushes)
-//!                                │           └─ loop: frames, inbox, deadline, shutdown
+//!                                │           ├─ login::admit: limits, Store::check_login,
+//!                                │           │  then the registry (policy, kicks, pushes)
+//!                                │           └─ loop: frames, its bounded queue, deadline,
+//!                                │              shutdown
 //!                                ├─ /nimserver/user/*.action ─> api (Store, Sessions)
 //!                                ├─ /healthz, /metrics
 //!                                ├─ /dev/token (only --dev)
@@ -23,10 +26,10 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode};
@@ -44,126 +47,30 @@ pub mod api;
 pub mod api_call;
 mod cluster;
 pub mod config;
+mod error;
 mod lbs;
+mod limiter;
 mod limits;
 mod login;
-mod login_failures;
 mod metrics;
 pub mod origin;
+mod outbox;
+mod policy;
 mod registry;
 mod sessions;
+mod shared;
 mod store;
 pub mod tls;
 mod ws;
 
-pub use cluster::ScaleOut;
 pub use config::{App, Config, Limits, Policy};
+pub use error::Error;
 
-use limits::{ConnectionSlots, LoginAttempts};
-use login_failures::LoginFailures;
-use metrics::Metrics;
-use registry::Registry;
-use store::Store;
+use shared::Shared;
 
 /// The WebSocket read buffer per connection, in bytes: protocol frames are small,
 /// and this buffer is allocated for every connection for its whole life.
 const READ_BUFFER_BYTES: usize = 2048;
-
-/// What can stop the server from starting or running.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The configuration is not usable.
-    #[error("configuration: {0}")]
-    Config(String),
-    /// A socket or file failed.
-    #[error("I/O: {0}")]
-    Io(#[from] std::io::Error),
-    /// The database failed.
-    #[error("database: {0}")]
-    Store(#[from] rusqlite::Error),
-    /// PostgreSQL or Redis failed (scale-out backends).
-    #[error("backend: {0}")]
-    Backend(String),
-    /// A bug: a background task failed.
-    #[error("internal: {0}")]
-    Internal(String),
-}
-
-/// State shared by every request and connection.
-pub(crate) struct Shared {
-    /// The configuration the server was started with.
-    pub config: Config,
-    /// The account database.
-    pub store: Store,
-    /// The live devices, in memory or shared through Redis.
-    pub sessions: Registry,
-    /// Counters for `/metrics`.
-    pub metrics: Arc<Metrics>,
-    /// The total connection limit.
-    pub slots: Arc<ConnectionSlots>,
-    /// The per-IP login attempt limit.
-    pub login_attempts: LoginAttempts,
-    /// The per-account limit of refused tokens.
-    pub login_failures: LoginFailures,
-    /// Becomes `true` when the server shuts down.
-    pub shutdown: watch::Receiver<bool>,
-    /// Connection tasks hold an upgraded copy, so [`run`] knows when all have ended.
-    pub tracker: mpsc::WeakSender<()>,
-    /// The prefix of this process's connection ids: its start time in ms since the
-    /// epoch and four random digits, so that nodes started in the same millisecond
-    /// still hand out different ids.
-    pub connection_prefix: String,
-    next_conn: AtomicU64,
-}
-
-impl Shared {
-    /// Opens the store and sets up the registries for `config`; `public_url` is
-    /// this node's WebSocket URL as listed by `/lbs`.
-    pub(crate) async fn new(
-        config: Config,
-        shutdown: watch::Receiver<bool>,
-        tracker: mpsc::WeakSender<()>,
-        public_url: String,
-    ) -> Result<Shared, Error> {
-        let metrics = Arc::new(Metrics::default());
-        let limits = &config.limits;
-        // A browser test suite logs in from one address many times a minute, so
-        // development mode lifts the per-IP login limit.
-        let attempts = if config.dev {
-            u32::MAX
-        } else {
-            limits.login_attempts_per_ip
-        };
-        Ok(Shared {
-            store: Store::from_config(&config).await?,
-            sessions: Registry::from_config(&config, public_url, Arc::clone(&metrics)).await?,
-            metrics,
-            slots: ConnectionSlots::new(limits.max_connections),
-            login_attempts: LoginAttempts::new(attempts, limits.login_attempt_window),
-            login_failures: LoginFailures::new(
-                limits.login_failures_per_account,
-                limits.login_attempt_window,
-            ),
-            shutdown,
-            tracker,
-            connection_prefix: format!(
-                "{}{:04}",
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_millis()),
-                rand::random::<u16>() % 10_000
-            ),
-            next_conn: AtomicU64::new(0),
-            config,
-        })
-    }
-
-    /// A new registry id for a logged-in connection.
-    pub(crate) fn next_connection(&self) -> u64 {
-        self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
-    }
-}
 
 /// Serves `config` on `listener` until `shutdown` completes, then closes every
 /// connection with 1012 and returns once they are closed.
@@ -172,16 +79,12 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
-    if config.apps.is_empty() {
-        return Err(Error::Config(
-            "no app configured (--app or NIM_APPS)".into(),
-        ));
-    }
+    config.check()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
     let close_grace = config.limits.close_grace;
-    let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
-    let public_url = config.scale_out.public_url.clone().unwrap_or_else(|| {
+    let tls = config.tls().as_ref().map(tls::acceptor).transpose()?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| {
         let scheme = if tls.is_some() { "wss" } else { "ws" };
         let addr = listener
             .local_addr()
@@ -195,7 +98,7 @@ pub async fn run(
         apps = shared.config.apps.len(),
         dev = shared.config.dev,
         tls = tls.is_some(),
-        any_origin = shared.config.allowed_origins.is_any(),
+        any_origin = shared.origins.is_any(),
         "serving"
     );
     let app = router(Arc::clone(&shared)).into_make_service_with_connect_info::<SocketAddr>();
@@ -205,6 +108,23 @@ pub async fn run(
         // The receivers live in `Shared`, which outlives this send.
         let _ = stop_tx.send(true);
     };
+    serve(listener, tls, app, stop).await?;
+    drop(alive_tx);
+    // Each connection task bounds its own close by `close_grace`; this bound only
+    // guards against a bug.
+    let _ = tokio::time::timeout(close_grace * 2 + Duration::from_secs(1), alive_rx.recv()).await;
+    shared.sessions.leave().await;
+    info!("stopped");
+    Ok(())
+}
+
+/// Serves `app` on `listener`, over TLS when given an acceptor, until `stop`.
+async fn serve(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    app: IntoMakeServiceWithConnectInfo<Router, SocketAddr>,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
     match tls {
         None => {
             // Pushes are small frames sent right after others (`kicked`, then the
@@ -226,12 +146,6 @@ pub async fn run(
                 .await?
         }
     }
-    drop(alive_tx);
-    // Each connection task bounds its own close by `close_grace`; this bound only
-    // guards against a bug.
-    let _ = tokio::time::timeout(close_grace * 2 + Duration::from_secs(1), alive_rx.recv()).await;
-    shared.sessions.leave().await;
-    info!("stopped");
     Ok(())
 }
 
@@ -284,7 +198,7 @@ async fn upgrade(
     let origin = headers
         .get(header::ORIGIN)
         .map(|o| o.to_str().unwrap_or(""));
-    if !shared.config.allowed_origins.allows(origin) {
+    if !shared.origins.allows(origin) {
         info!(%peer, origin = origin.unwrap_or(""), "WebSocket from a page origin not allowed");
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
     }

@@ -7,17 +7,86 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use nim_protocol::{
     code, ConnectionInfo, LoginOk, LoginPort, LoginRequest, MAX_CUSTOM_TAG_CHARS, PROTOCOL_VERSION,
 };
-use tokio::sync::mpsc;
 use tracing::warn;
 
-use crate::sessions::{Admission, Admitted, Command};
+use crate::config::App;
+use crate::outbox::{self, Inbox};
+use crate::policy::{Login, Refusal};
+use crate::sessions::Admission;
+use crate::shared::Shared;
 use crate::store::LoginCheck;
-use crate::Shared;
 
 /// Longest accepted `account`, `deviceId`, `os` and `mac`, in bytes.
 const MAX_FIELD_BYTES: usize = 128;
 /// Longest accepted `token` and `loginExt`, in bytes.
 const MAX_LONG_FIELD_BYTES: usize = 1024;
+
+/// Why a login was refused: each carries the NIM code of its `loginFailed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginError {
+    /// Too many logins from this address in the window (416).
+    TooManyAttempts,
+    /// A protocol version this server does not speak (201).
+    UnsupportedVersion,
+    /// A field missing, too long or malformed (400).
+    BadField,
+    /// No app with this key (403).
+    UnknownApp,
+    /// No such account (404).
+    NoAccount,
+    /// Too many refused tokens for this account in the window (416).
+    TooManyFailures,
+    /// The token does not match (302).
+    BadToken,
+    /// The account is blocked (422).
+    Blocked,
+    /// The policy refused a place (417 or 416).
+    Refused(Refusal),
+    /// The store or the cluster failed (500); logged where it happened.
+    Server,
+}
+
+impl LoginError {
+    /// The NIM code of the `loginFailed`.
+    pub fn code(self) -> u16 {
+        match self {
+            LoginError::TooManyAttempts | LoginError::TooManyFailures => code::RATE_LIMITED,
+            LoginError::UnsupportedVersion => code::UNSUPPORTED_VERSION,
+            LoginError::BadField => code::BAD_REQUEST,
+            LoginError::UnknownApp => code::FORBIDDEN,
+            LoginError::NoAccount => code::NO_ACCOUNT,
+            LoginError::BadToken => code::BAD_TOKEN,
+            LoginError::Blocked => code::BLOCKED,
+            LoginError::Refused(refusal) => refusal.code(),
+            LoginError::Server => code::SERVER_ERROR,
+        }
+    }
+
+    /// The message of the `loginFailed`, also the close frame's reason.
+    pub fn message(self) -> &'static str {
+        match self {
+            LoginError::TooManyAttempts => "too many login attempts",
+            LoginError::UnsupportedVersion => "unsupported protocol version",
+            LoginError::BadField => "bad login field",
+            LoginError::UnknownApp => "unknown app key",
+            LoginError::NoAccount => "no such account",
+            LoginError::TooManyFailures => "too many failed logins for this account",
+            LoginError::BadToken => "bad account or token",
+            LoginError::Blocked => "account blocked",
+            LoginError::Refused(Refusal::SlotTaken) => "another device took the slot",
+            LoginError::Refused(Refusal::TooManyDevices) => "too many devices",
+            LoginError::Server => "server error",
+        }
+    }
+}
+
+impl std::fmt::Display for LoginError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message(), self.code())
+    }
+}
+
+impl std::error::Error for LoginError {}
 
 /// A logged-in connection's place in the registry.
 pub(crate) struct Session {
@@ -30,7 +99,7 @@ pub(crate) struct Session {
     /// Close with 4003 after hearing nothing for this long.
     pub idle: Duration,
     /// Pushes and kicks from the registry.
-    pub inbox: mpsc::UnboundedReceiver<Command>,
+    pub inbox: Inbox,
 }
 
 fn now_ms() -> u64 {
@@ -40,125 +109,22 @@ fn now_ms() -> u64 {
 }
 
 /// Checks a login and places the device in the registry: the `loginOk` to send and
-/// the session, or the NIM code and message of the refusal.
+/// the session, or why it was refused.
 pub(crate) async fn admit(
     shared: &Shared,
     peer: SocketAddr,
     req: LoginRequest,
-) -> Result<(LoginOk, Session), (u16, &'static str)> {
-    if !shared
-        .login_attempts
-        .allow(peer.ip(), std::time::Instant::now())
-    {
-        return Err((code::RATE_LIMITED, "too many login attempts"));
-    }
-    if req.v != PROTOCOL_VERSION {
-        return Err((code::UNSUPPORTED_VERSION, "unsupported protocol version"));
-    }
-    if req.device_id.is_empty()
-        || [&req.account, &req.device_id, &req.os, &req.mac]
-            .iter()
-            .any(|field| field.len() > MAX_FIELD_BYTES)
-        || req.token.len() > MAX_LONG_FIELD_BYTES
-        || req.login_ext.len() > MAX_LONG_FIELD_BYTES
-        || req.custom_tag.chars().count() > MAX_CUSTOM_TAG_CHARS
-    {
-        return Err((code::BAD_REQUEST, "bad login field"));
-    }
-    let Some(app) = shared.config.app(&req.app_key) else {
-        return Err((code::FORBIDDEN, "unknown app key"));
-    };
-    if req.account.is_empty() {
-        return Err((code::NO_ACCOUNT, "no such account"));
-    }
-    let now = std::time::Instant::now();
-    if shared.login_failures.exhausted(&app.key, &req.account, now) {
-        return Err((
-            code::RATE_LIMITED,
-            "too many failed logins for this account",
-        ));
-    }
-    let check = shared
-        .store
-        .check_login(&app.key, &req.account, &req.token)
-        .await;
-    let last_login_device_id = match check {
-        Ok(LoginCheck::Accepted {
-            last_login_device_id,
-        }) => last_login_device_id,
-        Ok(LoginCheck::NoAccount) => return Err((code::NO_ACCOUNT, "no such account")),
-        Ok(LoginCheck::BadToken) => {
-            shared.login_failures.record(&app.key, &req.account, now);
-            return Err((code::BAD_TOKEN, "bad account or token"));
-        }
-        Ok(LoginCheck::Blocked) => return Err((code::BLOCKED, "account blocked")),
-        Err(err) => {
-            warn!(error = %err, "login check failed");
-            return Err((code::SERVER_ERROR, "server error"));
-        }
-    };
-
-    let conn = shared.next_connection();
-    let connection_id = format!("{}{conn:06}", shared.connection_prefix);
-    let port = LoginPort {
-        device_type: req.device_type,
-        os: req.os,
-        mac: req.mac,
-        device_id: req.device_id,
-        account: req.account,
-        custom_tag: req.custom_tag,
-        custom_client_type: req.custom_client_type,
-        connection_id: connection_id.clone(),
-        ip: peer.ip().to_string(),
-        time: now_ms(),
-        online: true,
-    };
-    let (outbox, inbox) = mpsc::unbounded_channel();
-    let admission = Admission {
-        app: app.key.clone(),
-        policy: app.policy,
-        conn,
-        port: port.clone(),
-        auto: req.auto,
-        max_per_account: shared.config.limits.max_connections_per_account,
-        outbox,
-    };
-    let ports = match shared.sessions.admit(admission).await {
-        Ok(Admitted::Accepted(ports)) => ports,
-        Err(err) => {
-            warn!(error = %err, "placing the device failed");
-            return Err((code::SERVER_ERROR, "server error"));
-        }
-        Ok(Admitted::Refused(code::SLOT_TAKEN)) => {
-            return Err((code::SLOT_TAKEN, "another device took the slot"))
-        }
-        Ok(Admitted::Refused(code)) => return Err((code, "too many devices")),
-    };
-    // A block that raced with this login either kicked the device just admitted
-    // (it blocks before it kicks) or is seen here.
-    let refusal = match shared
-        .store
-        .record_login(&app.key, &port.account, &port.device_id)
-        .await
-    {
-        Ok(true) => None,
-        Ok(false) => Some((code::BLOCKED, "account blocked")),
-        Err(err) => {
-            warn!(error = %err, "recording the login failed");
-            Some((code::SERVER_ERROR, "server error"))
-        }
-    };
-    if let Some(refusal) = refusal {
-        shared.sessions.remove(&app.key, &port.account, conn).await;
-        return Err(refusal);
-    }
-    let idle = shared.config.limits.idle_timeout(req.heartbeat_interval);
+) -> Result<(LoginOk, Session), LoginError> {
+    let app = check_request(shared, peer, &req).await?;
+    let last_login_device_id = check_token(shared, app, &req).await?;
+    let (port, session, ports) = place(shared, app, peer, &req).await?;
+    let idle = session.idle;
     let ok = LoginOk {
         id: req.id,
         connection: ConnectionInfo {
             last_login_device_id,
             custom_tag: port.custom_tag,
-            connection_id,
+            connection_id: port.connection_id,
             ip: port.ip,
             port: peer.port().to_string(),
             country: String::new(),
@@ -166,12 +132,151 @@ pub(crate) async fn admit(
         ports,
         idle_timeout: u32::try_from(idle.as_millis()).unwrap_or(u32::MAX),
     };
+    Ok((ok, session))
+}
+
+/// Whether every field is present and within its length.
+fn fields_ok(req: &LoginRequest) -> bool {
+    !req.device_id.is_empty()
+        && [&req.account, &req.device_id, &req.os, &req.mac]
+            .iter()
+            .all(|field| field.len() <= MAX_FIELD_BYTES)
+        && req.token.len() <= MAX_LONG_FIELD_BYTES
+        && req.login_ext.len() <= MAX_LONG_FIELD_BYTES
+        && req.custom_tag.chars().count() <= MAX_CUSTOM_TAG_CHARS
+}
+
+/// The checks before the token, in NIM's order: the address's attempts, the
+/// version, the fields, the app, the account, the account's refused tokens.
+async fn check_request<'a>(
+    shared: &'a Shared,
+    peer: SocketAddr,
+    req: &LoginRequest,
+) -> Result<&'a App, LoginError> {
+    if !shared.limiter.attempt(peer.ip()).await {
+        return Err(LoginError::TooManyAttempts);
+    }
+    if req.v != PROTOCOL_VERSION {
+        return Err(LoginError::UnsupportedVersion);
+    }
+    if !fields_ok(req) {
+        return Err(LoginError::BadField);
+    }
+    let app = shared
+        .config
+        .app(&req.app_key)
+        .ok_or(LoginError::UnknownApp)?;
+    if req.account.is_empty() {
+        return Err(LoginError::NoAccount);
+    }
+    if shared
+        .limiter
+        .failures_exhausted(&app.key, &req.account)
+        .await
+    {
+        return Err(LoginError::TooManyFailures);
+    }
+    Ok(app)
+}
+
+/// Checks the token: the account's previous login device, or the refusal. A
+/// refused token counts against the account.
+async fn check_token(shared: &Shared, app: &App, req: &LoginRequest) -> Result<String, LoginError> {
+    match shared
+        .store
+        .check_login(&app.key, &req.account, &req.token)
+        .await
+    {
+        Ok(LoginCheck::Accepted {
+            last_login_device_id,
+        }) => Ok(last_login_device_id),
+        Ok(LoginCheck::NoAccount) => Err(LoginError::NoAccount),
+        Ok(LoginCheck::BadToken) => {
+            shared.limiter.record_failure(&app.key, &req.account).await;
+            Err(LoginError::BadToken)
+        }
+        Ok(LoginCheck::Blocked) => Err(LoginError::Blocked),
+        Err(err) => {
+            warn!(error = %err, "login check failed");
+            Err(LoginError::Server)
+        }
+    }
+}
+
+/// The device as the account's other devices will see it.
+fn login_port(shared: &Shared, conn: u64, peer: SocketAddr, req: &LoginRequest) -> LoginPort {
+    LoginPort {
+        device_type: req.device_type,
+        os: req.os.clone(),
+        mac: req.mac.clone(),
+        device_id: req.device_id.clone(),
+        account: req.account.clone(),
+        custom_tag: req.custom_tag.clone(),
+        custom_client_type: req.custom_client_type,
+        connection_id: format!("{}{conn:06}", shared.connection_prefix),
+        ip: peer.ip().to_string(),
+        time: 0,
+        online: true,
+    }
+}
+
+/// Places the device in the registry and records the login: the device, its
+/// session and the account's other live devices.
+async fn place(
+    shared: &Shared,
+    app: &App,
+    peer: SocketAddr,
+    req: &LoginRequest,
+) -> Result<(LoginPort, Session, Vec<LoginPort>), LoginError> {
+    let conn = shared.next_connection();
+    let port = login_port(shared, conn, peer, req);
+    let (outbox, inbox) = outbox::queue(shared.config.limits.outbox_capacity);
+    let admission = Admission {
+        app: app.key.clone(),
+        conn,
+        login: Login {
+            port: port.clone(),
+            policy: app.policy,
+            auto: req.auto,
+            max_per_account: shared.config.limits.max_connections_per_account,
+        },
+        outbox,
+    };
+    let ports = match shared.sessions.admit(admission, now_ms()).await {
+        Ok(Ok(ports)) => ports,
+        Ok(Err(refusal)) => return Err(LoginError::Refused(refusal)),
+        Err(err) => {
+            warn!(error = %err, "placing the device failed");
+            return Err(LoginError::Server);
+        }
+    };
+    record(shared, &app.key, &port, conn).await?;
     let session = Session {
         app: app.key.clone(),
-        account: port.account,
+        account: port.account.clone(),
         conn,
-        idle,
+        idle: shared.config.limits.idle_timeout(req.heartbeat_interval),
         inbox,
     };
-    Ok((ok, session))
+    Ok((port, session, ports))
+}
+
+/// Records the login as the account's last; a block that raced with it either
+/// kicked the device just admitted (it blocks before it kicks) or is seen here, and
+/// the device is removed again.
+async fn record(shared: &Shared, app: &str, port: &LoginPort, conn: u64) -> Result<(), LoginError> {
+    let refusal = match shared
+        .store
+        .record_login(app, &port.account, &port.device_id)
+        .await
+    {
+        Ok(true) => return Ok(()),
+        Ok(false) => LoginError::Blocked,
+        Err(err) => {
+            warn!(error = %err, "recording the login failed");
+            LoginError::Server
+        }
+    };
+    shared.sessions.remove(app, &port.account, conn).await;
+    Err(refusal)
 }

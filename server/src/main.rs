@@ -6,11 +6,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
-use nim_server::config::ConfigFile;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use nim_server::origin::AllowedOrigins;
-use nim_server::tls::TlsFiles;
-use nim_server::{App, Config, Error};
+use nim_server::{Config, Error};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -22,87 +20,14 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(name = "nim-server", version)]
 struct Cli {
-    /// Address to listen on; port 0 picks a free port [default: 127.0.0.1:8080].
-    #[arg(long, env = "NIM_LISTEN", value_name = "ADDR")]
-    listen: Option<String>,
+    /// Every setting (see `Config`).
+    #[command(flatten)]
+    settings: Config,
 
-    /// An app as KEY:SECRET[:POLICY], POLICY one of single, desktop-mobile,
-    /// multi (default, up to 10 devices). Repeat for more apps; NIM_APPS takes a
-    /// comma-separated list.
-    #[arg(
-        long = "app",
-        env = "NIM_APPS",
-        value_name = "KEY:SECRET[:POLICY]",
-        value_delimiter = ','
-    )]
-    apps: Vec<String>,
-
-    /// Directory of static files served at / (index.html for directories).
-    #[arg(long, env = "NIM_WWW", value_name = "DIR")]
-    www: Option<PathBuf>,
-
-    /// Directory of the SDK package (wasm-pack output) served at /pkg/.
-    #[arg(long, env = "NIM_PKG", value_name = "DIR")]
-    pkg: Option<PathBuf>,
-
-    /// SQLite database file for accounts, created if missing
-    /// [default: ./nim-data.sqlite].
-    #[arg(long, env = "NIM_DATA", value_name = "PATH")]
-    data: Option<PathBuf>,
-
-    /// Development mode: allow cross-origin calls from any page (CORS) and enable
-    /// POST /dev/token, which issues tokens without a server API signature. Never
-    /// use it in production.
-    /// NIM_DEV accepts 1/0, true/false, yes/no, on/off.
-    #[arg(
-        long,
-        env = "NIM_DEV",
-        action = clap::ArgAction::SetTrue,
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
-    dev: bool,
-
-    /// A page origin (http[s]://HOST[:PORT]) allowed to open /ws; repeat for more.
-    /// Upgrades from other origins get 403; without any, every origin is allowed.
-    /// NIM_ALLOW_ORIGINS takes a comma-separated list.
-    #[arg(
-        long = "allow-origin",
-        env = "NIM_ALLOW_ORIGINS",
-        value_name = "ORIGIN",
-        value_delimiter = ','
-    )]
-    allow_origins: Vec<String>,
-
-    /// PEM certificate chain: serve TLS (https://, wss://); needs --tls-key.
-    #[arg(long, env = "NIM_TLS_CERT", value_name = "FILE", requires = "tls_key")]
-    tls_cert: Option<PathBuf>,
-
-    /// PEM private key for --tls-cert.
-    #[arg(long, env = "NIM_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
-    tls_key: Option<PathBuf>,
-
-    /// PostgreSQL for accounts instead of the SQLite file, shared by several nodes
-    /// (postgres://USER:PASSWORD@HOST:PORT/DB).
-    #[arg(long, env = "NIM_DATABASE", value_name = "URL")]
-    database: Option<String>,
-
-    /// Redis for live devices, pushes and kicks, shared by several nodes
-    /// (redis://HOST:PORT/DB); without it, sessions live in this process.
-    #[arg(long, env = "NIM_REDIS", value_name = "URL")]
-    redis: Option<String>,
-
-    /// Prefix of every Redis key, so several deployments can share one Redis
-    /// [default: nim].
-    #[arg(long, env = "NIM_REDIS_PREFIX", value_name = "PREFIX")]
-    redis_prefix: Option<String>,
-
-    /// This node's WebSocket URL as pages reach it (ws[s]://HOST:PORT/ws), listed
-    /// by GET /lbs [default: from the bound address].
-    #[arg(long, env = "NIM_PUBLIC_URL", value_name = "URL")]
-    public_url: Option<String>,
-
-    /// TOML file with listen, www, pkg, data, dev, [[apps]] and [limits]; flags and
-    /// environment variables win over it, and its apps are added to theirs.
+    /// TOML file with any setting by its flag's name in snake_case (listen, www,
+    /// pkg, data, dev, allow_origins, ...), [[apps]], [limits] and [cluster];
+    /// flags and environment variables win over it, and its apps are added to
+    /// theirs.
     #[arg(long, env = "NIM_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
 }
@@ -120,64 +45,6 @@ const REDACTING_CAPS: &[&str] = &[
     "tokio_rustls=debug",
     "rusqlite=debug",
 ];
-
-/// The listen address and server configuration from flags, environment and file.
-fn configure(cli: Cli) -> Result<(String, Config), Error> {
-    let file = match &cli.config {
-        Some(path) => ConfigFile::from_toml_file(path)?,
-        None => ConfigFile::default(),
-    };
-    let mut apps = cli
-        .apps
-        .iter()
-        .filter(|spec| !spec.trim().is_empty())
-        .map(|spec| App::parse(spec.trim()))
-        .collect::<Result<Vec<_>, _>>()?;
-    for app in file.apps()? {
-        if !apps.iter().any(|a| a.key == app.key) {
-            apps.push(app);
-        }
-    }
-    let listen = cli
-        .listen
-        .or(file.listen.clone())
-        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-    let data = cli
-        .data
-        .or(file.data.clone())
-        .unwrap_or_else(|| PathBuf::from("nim-data.sqlite"));
-    let mut config = Config::new(apps, data);
-    config.www = cli.www.or(file.www.clone());
-    config.pkg = cli.pkg.or(file.pkg.clone());
-    config.dev = cli.dev || file.dev.unwrap_or(false);
-    config.limits = file.limits();
-    let mut scale_out = nim_server::ScaleOut::from_file(&file);
-    scale_out.database = cli.database.or(scale_out.database);
-    scale_out.redis = cli.redis.or(scale_out.redis);
-    scale_out.redis_prefix = cli.redis_prefix.unwrap_or(scale_out.redis_prefix);
-    scale_out.public_url = cli.public_url.or(scale_out.public_url);
-    config.scale_out = scale_out;
-    let origins: Vec<String> = cli
-        .allow_origins
-        .into_iter()
-        .filter(|o| !o.trim().is_empty())
-        .collect();
-    config.allowed_origins = if origins.is_empty() {
-        AllowedOrigins::parse(file.allow_origins.as_deref().unwrap_or_default())?
-    } else {
-        AllowedOrigins::parse(&origins)?
-    };
-    config.tls = match (cli.tls_cert.or(file.tls_cert), cli.tls_key.or(file.tls_key)) {
-        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
-        (None, None) => None,
-        _ => {
-            return Err(Error::Config(
-                "TLS needs both --tls-cert and --tls-key".into(),
-            ))
-        }
-    };
-    Ok((listen, config))
-}
 
 /// Completes on ctrl-c or SIGTERM.
 async fn shutdown_signal() {
@@ -204,16 +71,18 @@ async fn shutdown_signal() {
     }
 }
 
-async fn serve(cli: Cli) -> Result<(), Error> {
-    let (listen, config) = configure(cli)?;
-    if let Some(files) = &config.tls {
+async fn serve(config: Config) -> Result<(), Error> {
+    config.check()?;
+    AllowedOrigins::parse(&config.allow_origins)?;
+    if let Some(files) = config.tls() {
         // Fail on an unreadable certificate before announcing the address.
-        nim_server::tls::acceptor(files)?;
+        nim_server::tls::acceptor(&files)?;
     }
+    let listen = config.listen.clone();
     let listener = TcpListener::bind(&listen)
         .await
         .map_err(|e| Error::Config(format!("cannot listen on {listen}: {e}")))?;
-    let scheme = if config.tls.is_some() {
+    let scheme = if config.tls().is_some() {
         "https"
     } else {
         "http"
@@ -225,8 +94,21 @@ async fn serve(cli: Cli) -> Result<(), Error> {
     nim_server::run(listener, config, shutdown_signal()).await
 }
 
+/// The configuration from flags, environment and the `--config` file.
+fn configure() -> Result<Config, Error> {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    Config::layered(&matches, cli.config.as_deref())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let config = match configure() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("nim-server: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     for cap in REDACTING_CAPS {
         // Each is a valid directive literal (a target and a level).
@@ -248,7 +130,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve(cli)) {
+    match runtime.block_on(serve(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("nim-server: {err}");

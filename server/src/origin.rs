@@ -7,7 +7,7 @@
 //! before any frame. An upgrade without `Origin` comes from a native client, which
 //! could send any value anyway, and is allowed. An empty list allows every origin.
 
-use crate::Error;
+use crate::error::Error;
 
 /// The origins allowed to open `/ws`, normalized (lowercase, no default port, no
 /// trailing slash). Empty: every origin.
@@ -36,10 +36,12 @@ impl AllowedOrigins {
         AllowedOrigins(Vec::new())
     }
 
-    /// The allow-list of `origins`, each `http[s]://host[:port]`.
+    /// The allow-list of `origins`, each `http[s]://host[:port]`; empty entries
+    /// (a trailing comma in `NIM_ALLOW_ORIGINS`) are skipped.
     pub fn parse<S: AsRef<str>>(origins: &[S]) -> Result<AllowedOrigins, Error> {
         origins
             .iter()
+            .filter(|origin| !origin.as_ref().trim().is_empty())
             .map(|origin| {
                 normalize(origin.as_ref()).ok_or_else(|| {
                     Error::Config(format!(
@@ -76,6 +78,7 @@ mod tests {
         let any = AllowedOrigins::any();
         assert!(any.allows(Some("https://evil.example")));
         assert!(any.allows(None));
+        assert!(AllowedOrigins::parse(&["", " "]).unwrap().is_any());
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //! Redis across nodes ([`Cluster`], with `--redis`). Connection tasks, logins and
 //! the server API see one interface.
 
+use nim_protocol::LoginPort;
+
 use crate::cluster::Cluster;
-use crate::sessions::{Admission, Admitted, Sessions};
-use crate::Error;
+use crate::error::Error;
+use crate::policy::Refusal;
+use crate::sessions::{Admission, Sessions};
 
 /// The session registry the server was configured with.
 pub(crate) enum Registry {
@@ -17,24 +20,28 @@ pub(crate) enum Registry {
 impl Registry {
     /// In memory, or joined to the cluster when `config` names Redis.
     pub async fn from_config(
-        config: &crate::Config,
+        config: &crate::config::Config,
         public_url: String,
         metrics: std::sync::Arc<crate::metrics::Metrics>,
     ) -> Result<Registry, Error> {
-        config.scale_out.validate()?;
-        match &config.scale_out.redis {
+        match &config.redis {
             None => Ok(Registry::Local(Sessions::new(metrics))),
             Some(url) => Ok(Registry::Cluster(
-                Cluster::join(&config.scale_out, url, public_url, metrics).await?,
+                Cluster::join(config, url, public_url, metrics).await?,
             )),
         }
     }
 
-    /// Places a logged-in device under its app's policy (see [`Sessions::admit`]).
-    pub async fn admit(&self, new: Admission) -> Result<Admitted, Error> {
+    /// Places a logged-in device under its app's policy at `now` (see
+    /// [`Sessions::admit`]): the account's other live devices, or the refusal.
+    pub async fn admit(
+        &self,
+        new: Admission,
+        now: u64,
+    ) -> Result<Result<Vec<LoginPort>, Refusal>, Error> {
         match self {
-            Registry::Local(sessions) => Ok(sessions.admit(new)),
-            Registry::Cluster(cluster) => cluster.admit(new).await,
+            Registry::Local(sessions) => Ok(sessions.admit(new, now)),
+            Registry::Cluster(cluster) => cluster.admit(new, now).await,
         }
     }
 

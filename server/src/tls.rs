@@ -24,21 +24,13 @@ use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 use tracing::debug;
 
-use crate::Error;
+pub use crate::config::TlsFiles;
+use crate::error::Error;
 
 /// A handshake not finished by then is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Handshakes in progress at once; further TCP connections wait in the backlog.
 const MAX_HANDSHAKES: usize = 256;
-
-/// The certificate chain and private key files, both PEM.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TlsFiles {
-    /// The certificate chain, leaf first (`--tls-cert`).
-    pub cert: std::path::PathBuf,
-    /// The private key: PKCS#8, PKCS#1 or SEC1 (`--tls-key`).
-    pub key: std::path::PathBuf,
-}
 
 /// Reads the certificate and key and builds the server's TLS configuration.
 pub fn acceptor(files: &TlsFiles) -> Result<TlsAcceptor, Error> {

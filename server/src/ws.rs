@@ -2,8 +2,9 @@
 //! loop of heartbeats, kicks, logout and the registry's pushes.
 //!
 //! The loop owns the socket and waits on four things at once: the socket, the
-//! connection's [`Command`] inbox (pushes and kicks from other connections), its
-//! deadline (login timeout, then idle timeout), and server shutdown. It is generic
+//! connection's [`Command`] queue (pushes and kicks from other connections, and
+//! its overflow: a client that does not read is closed with 4009), its deadline
+//! (login timeout, then idle timeout), and server shutdown. It is generic
 //! over the socket so that it needs nothing but a `Stream + Sink` of messages.
 
 use std::net::SocketAddr;
@@ -12,15 +13,17 @@ use std::sync::Arc;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use nim_protocol::{
-    code, ClientMessage, CloseCode, ErrorReply, KickResult, LoginFailed, LoginRequest, LogoutOk,
-    ServerMessage, MAX_KICK_DEVICE_IDS,
+    code, ClientMessage, CloseCode, ErrorReply, KickRequest, KickResult, LoginFailed, LoginRequest,
+    LogoutOk, ServerMessage, MAX_KICK_DEVICE_IDS,
 };
+use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, timeout, Instant};
 use tracing::{debug, info};
 
+use crate::limits::ConnectionSlot;
 use crate::login::{self, Session};
-use crate::sessions::{encode, Command};
-use crate::Shared;
+use crate::outbox::{self, encode, Command, Incoming};
+use crate::shared::Shared;
 
 /// Why the loop ended, and how to close.
 enum Ending {
@@ -64,25 +67,7 @@ pub async fn serve<S>(mut socket: S, shared: Arc<Shared>, peer: SocketAddr)
 where
     S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
 {
-    let Some(_alive) = shared.tracker.upgrade() else {
-        close(
-            &mut socket,
-            &shared,
-            CloseCode::SERVICE_RESTART,
-            "shutting down",
-        )
-        .await;
-        return;
-    };
-    let Some(_slot) = shared.slots.try_take() else {
-        shared.metrics.connection_refused();
-        close(
-            &mut socket,
-            &shared,
-            CloseCode::TRY_AGAIN_LATER,
-            "too many connections",
-        )
-        .await;
+    let Some(_place) = open(&mut socket, &shared).await else {
         return;
     };
     shared.metrics.connection_opened();
@@ -93,27 +78,33 @@ where
         deadline: Instant::now() + shared.config.limits.login_timeout,
     };
     let ending = conn.run(&mut socket).await;
-    if let Some(session) = &conn.session {
-        shared
-            .sessions
-            .remove(&session.app, &session.account, session.conn)
-            .await;
-    }
-    let (conn_id, account) = match &conn.session {
-        Some(session) => (session.conn, session.account.as_str()),
-        None => (0, ""),
-    };
-    match ending {
-        Ending::Close(code, reason) => {
-            debug!(%peer, conn = conn_id, %account, code = code.0, reason, "connection ended");
-            close(&mut socket, &shared, code, reason).await
-        }
-        Ending::PeerGone(how) => {
-            debug!(%peer, conn = conn_id, %account, how, "connection ended by the peer");
-            drain(&mut socket, &shared).await
-        }
-    }
+    conn.end(&mut socket, ending).await;
     shared.metrics.connection_closed();
+}
+
+/// Takes a place for a new connection: it keeps the server's shutdown waiting, and
+/// holds one of the connection slots. Without one (shutting down, too many
+/// connections) the socket is closed and `None` returned.
+async fn open<S>(socket: &mut S, shared: &Shared) -> Option<(mpsc::Sender<()>, ConnectionSlot)>
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+{
+    let Some(alive) = shared.tracker.upgrade() else {
+        close(socket, shared, CloseCode::SERVICE_RESTART, "shutting down").await;
+        return None;
+    };
+    let Some(slot) = shared.slots.try_take() else {
+        shared.metrics.connection_refused();
+        close(
+            socket,
+            shared,
+            CloseCode::TRY_AGAIN_LATER,
+            "too many connections",
+        )
+        .await;
+        return None;
+    };
+    Some((alive, slot))
 }
 
 /// Sends a close frame and waits briefly for the peer's.
@@ -125,7 +116,9 @@ where
         code: code.0,
         reason: Utf8Bytes::from_static(reason),
     };
-    if socket.send(Message::Close(Some(frame))).await.is_ok() {
+    // Bounded: a client that does not read would hold the close frame forever.
+    let grace = shared.config.limits.close_grace;
+    if let Ok(Ok(())) = timeout(grace, socket.send(Message::Close(Some(frame)))).await {
         drain(socket, shared).await;
     }
 }
@@ -154,67 +147,55 @@ struct Connection<'a> {
 }
 
 impl Connection<'_> {
+    /// Removes the device (if it is still listed) and closes the way `ending` says.
+    async fn end<S>(&mut self, socket: &mut S, ending: Ending)
+    where
+        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let (shared, peer) = (self.shared, self.peer);
+        if let Some(session) = &self.session {
+            shared
+                .sessions
+                .remove(&session.app, &session.account, session.conn)
+                .await;
+        }
+        let (conn, account) = match &self.session {
+            Some(session) => (session.conn, session.account.as_str()),
+            None => (0, ""),
+        };
+        match ending {
+            Ending::Close(code, reason) => {
+                debug!(%peer, conn, %account, code = code.0, reason, "connection ended");
+                close(socket, shared, code, reason).await
+            }
+            Ending::PeerGone(how) => {
+                debug!(%peer, conn, %account, how, "connection ended by the peer");
+                drain(socket, shared).await
+            }
+        }
+    }
+
     async fn run<S>(&mut self, socket: &mut S) -> Ending
     where
         S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
     {
         let mut shutdown = self.shared.shutdown.clone();
         loop {
-            let logged_in = self.session.is_some();
-            let deadline = self.deadline;
-            let session = &mut self.session;
-            let inbox = async {
-                match session.as_mut() {
-                    Some(session) => session.inbox.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
-            let step = tokio::select! {
-                biased;
-                _ = shutdown.wait_for(|stop| *stop) => Step::Shutdown,
-                command = inbox => Step::Command(command),
-                _ = sleep_until(deadline) => Step::Deadline,
-                frame = socket.next() => Step::Frame(frame),
-            };
+            let step = self.next_step(socket, &mut shutdown).await;
             let next = match step {
                 Step::Shutdown => {
                     self.flush_inbox(socket).await;
-                    return Ending::Close(CloseCode::SERVICE_RESTART, "server restart");
+                    Next::End(Ending::Close(CloseCode::SERVICE_RESTART, "server restart"))
                 }
-                Step::Deadline if logged_in => {
-                    return Ending::Close(CloseCode::IDLE_TIMEOUT, "idle timeout")
+                Step::Deadline if self.session.is_some() => {
+                    Next::End(Ending::Close(CloseCode::IDLE_TIMEOUT, "idle timeout"))
                 }
-                Step::Deadline => return Ending::Close(CloseCode::LOGIN_TIMEOUT, "login timeout"),
-                Step::Command(Some(Command::Send(frame))) => {
-                    if socket.send(Message::Text(frame)).await.is_err() {
-                        return Ending::PeerGone("a push could not be sent");
-                    }
-                    Next::Continue
+                Step::Deadline => {
+                    Next::End(Ending::Close(CloseCode::LOGIN_TIMEOUT, "login timeout"))
                 }
-                Step::Command(Some(Command::SendThenClose(frame, code))) => {
-                    if socket.send(Message::Text(frame)).await.is_err() {
-                        return Ending::PeerGone("a kick could not be sent");
-                    }
-                    return Ending::Close(code, "");
-                }
-                Step::Command(Some(Command::Close(code))) => return Ending::Close(code, ""),
-                // The registry never drops a device without a command; were it to,
-                // the connection would have no place left, as if replaced.
-                Step::Command(None) => return Ending::Close(CloseCode::REPLACED, ""),
-                Step::Frame(None) => return Ending::PeerGone("the stream ended"),
-                Step::Frame(Some(Err(err))) => {
-                    return if is_too_big(err) {
-                        Ending::Close(CloseCode::TOO_BIG, "frame too large")
-                    } else {
-                        Ending::PeerGone("reading failed")
-                    };
-                }
-                Step::Frame(Some(Ok(msg))) => {
-                    if let Some(session) = &self.session {
-                        self.deadline = Instant::now() + session.idle;
-                    }
-                    self.on_message(socket, msg).await
-                }
+                Step::Overflow => Next::End(slow_reader()),
+                Step::Command(command) => self.on_command(socket, command).await,
+                Step::Frame(frame) => self.on_frame(socket, frame).await,
             };
             match next {
                 Next::Continue => {}
@@ -227,6 +208,88 @@ impl Connection<'_> {
         }
     }
 
+    /// Waits for whatever comes first: shutdown, a command or an overflow of the
+    /// queue, the deadline, a frame.
+    async fn next_step<S>(&mut self, socket: &mut S, shutdown: &mut watch::Receiver<bool>) -> Step
+    where
+        S: Stream<Item = Result<Message, axum::Error>> + Unpin,
+    {
+        let deadline = self.deadline;
+        let Some(session) = self.session.as_mut() else {
+            return tokio::select! {
+                biased;
+                _ = shutdown.wait_for(|stop| *stop) => Step::Shutdown,
+                _ = sleep_until(deadline) => Step::Deadline,
+                frame = socket.next() => Step::Frame(frame),
+            };
+        };
+        tokio::select! {
+            biased;
+            _ = shutdown.wait_for(|stop| *stop) => Step::Shutdown,
+            incoming = session.inbox.next() => match incoming {
+                Incoming::Command(command) => Step::Command(Some(command)),
+                Incoming::Overflow => Step::Overflow,
+                Incoming::Closed => Step::Command(None),
+            },
+            _ = sleep_until(deadline) => Step::Deadline,
+            frame = socket.next() => Step::Frame(frame),
+        }
+    }
+
+    /// Carries out a command from the registry. A send that waits on a client that
+    /// does not read gives way when its queue overflows.
+    async fn on_command<S>(&mut self, socket: &mut S, command: Option<Command>) -> Next
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let (frame, then_close) = match command {
+            Some(Command::Send(frame)) => (frame, None),
+            Some(Command::SendThenClose(frame, code)) => (frame, Some(code)),
+            Some(Command::Close(code)) => return Next::End(Ending::Close(code, "")),
+            // The registry never drops a device without a command; were it to, the
+            // connection would have no place left, as if replaced.
+            None => return Next::End(Ending::Close(CloseCode::REPLACED, "")),
+        };
+        let Some(session) = self.session.as_ref() else {
+            return Next::Continue;
+        };
+        let overflow = session.inbox.overflow();
+        let sent = tokio::select! {
+            sent = socket.send(Message::Text(frame)) => sent,
+            _ = overflow.notified() => return Next::End(slow_reader()),
+        };
+        match (sent, then_close) {
+            (Err(_), _) => Next::End(Ending::PeerGone("a push could not be sent")),
+            (Ok(()), Some(code)) => Next::End(Ending::Close(code, "")),
+            (Ok(()), None) => Next::Continue,
+        }
+    }
+
+    /// Handles what the socket gave: a message, an error or the end.
+    async fn on_frame<S>(
+        &mut self,
+        socket: &mut S,
+        frame: Option<Result<Message, axum::Error>>,
+    ) -> Next
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        match frame {
+            None => Next::End(Ending::PeerGone("the stream ended")),
+            Some(Err(err)) => Next::End(if is_too_big(err) {
+                Ending::Close(CloseCode::TOO_BIG, "frame too large")
+            } else {
+                Ending::PeerGone("reading failed")
+            }),
+            Some(Ok(msg)) => {
+                if let Some(session) = &self.session {
+                    self.deadline = Instant::now() + session.idle;
+                }
+                self.on_message(socket, msg).await
+            }
+        }
+    }
+
     /// Sends the pushes already queued, so nothing acknowledged is lost at shutdown.
     async fn flush_inbox<S>(&mut self, socket: &mut S)
     where
@@ -235,7 +298,7 @@ impl Connection<'_> {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        while let Ok(Command::Send(frame)) = session.inbox.try_recv() {
+        while let Some(Command::Send(frame)) = session.inbox.try_recv() {
             if socket.feed(Message::Text(frame)).await.is_err() {
                 return;
             }
@@ -261,87 +324,17 @@ impl Connection<'_> {
         if text.len() > nim_protocol::MAX_FRAME_BYTES {
             return Next::End(Ending::Close(CloseCode::TOO_BIG, "frame too large"));
         }
-        let request = match serde_json::from_str::<ClientMessage>(text.as_str()) {
-            Ok(request) => request,
+        let (reply, next) = match serde_json::from_str::<ClientMessage>(text.as_str()) {
+            Ok(request) => self.on_request(&text, request).await,
             Err(err) => {
                 let reply = error_frame(request_id(&text), code::BAD_REQUEST, err.to_string());
-                if socket.send(Message::Text(reply)).await.is_err() {
-                    return Next::End(Ending::PeerGone("a reply could not be sent"));
-                }
-                return match self.session {
+                let next = match self.session {
                     None => Next::End(Ending::Close(CloseCode::PROTOCOL_ERROR, "bad frame")),
                     Some(_) => Next::Continue,
                 };
+                (reply, next)
             }
         };
-        let mut logged_out = false;
-        let (reply, next) = match (&self.session, request) {
-            (None, ClientMessage::Login(login)) => self.login(login).await,
-            (None, _) => (
-                error_frame(request_id(&text), code::NOT_LOGGED_IN, "log in first"),
-                Next::End(Ending::Close(CloseCode::PROTOCOL_ERROR, "log in first")),
-            ),
-            (Some(_), ClientMessage::Login(login)) => (
-                error_frame(Some(login.id), code::ALREADY_LOGGED_IN, "already logged in"),
-                Next::Continue,
-            ),
-            (Some(_), ClientMessage::Ping) => (encode(&ServerMessage::Pong), Next::Continue),
-            (Some(session), ClientMessage::Kick(kick)) => {
-                if kick.device_ids.is_empty() || kick.device_ids.len() > MAX_KICK_DEVICE_IDS {
-                    let message = format!("deviceIds must hold 1 to {MAX_KICK_DEVICE_IDS} ids");
-                    (
-                        error_frame(Some(kick.id), code::BAD_REQUEST, message),
-                        Next::Continue,
-                    )
-                } else {
-                    let kicked = self
-                        .shared
-                        .sessions
-                        .kick(
-                            &session.app,
-                            &session.account,
-                            session.conn,
-                            &kick.device_ids,
-                            &kick.custom,
-                        )
-                        .await;
-                    match kicked {
-                        Ok(kicked) => {
-                            info!(app = %session.app, account = %session.account,
-                                  kicked = kicked.len(), "kick");
-                            let result = KickResult {
-                                id: kick.id,
-                                device_ids: kicked,
-                            };
-                            (encode(&ServerMessage::KickResult(result)), Next::Continue)
-                        }
-                        Err(err) => {
-                            tracing::warn!(error = %err, "kick failed");
-                            let reply =
-                                error_frame(Some(kick.id), code::SERVER_ERROR, "server error");
-                            (reply, Next::Continue)
-                        }
-                    }
-                }
-            }
-            (Some(session), ClientMessage::Logout(logout)) => {
-                self.shared
-                    .sessions
-                    .remove(&session.app, &session.account, session.conn)
-                    .await;
-                logged_out = true;
-                info!(app = %session.app, account = %session.account, "logout");
-                (
-                    encode(&ServerMessage::LogoutOk(LogoutOk { id: logout.id })),
-                    Next::End(Ending::Close(CloseCode::NORMAL, "logout")),
-                )
-            }
-        };
-        if logged_out {
-            // Removed already: the connection's end must not remove it again (with
-            // Redis sessions that would be one more round trip per logout).
-            self.session = None;
-        }
         if socket.send(Message::Text(reply)).await.is_err() {
             // A device admitted just now is listed already: the connection's end
             // must remove it, like any other.
@@ -353,37 +346,119 @@ impl Connection<'_> {
         next
     }
 
+    /// Answers one request: the reply frame and what follows.
+    async fn on_request(&mut self, text: &str, request: ClientMessage) -> (Utf8Bytes, Next) {
+        match (&self.session, request) {
+            (None, ClientMessage::Login(login)) => self.login(login).await,
+            (None, _) => (
+                error_frame(request_id(text), code::NOT_LOGGED_IN, "log in first"),
+                Next::End(Ending::Close(CloseCode::PROTOCOL_ERROR, "log in first")),
+            ),
+            (Some(_), ClientMessage::Login(login)) => (
+                error_frame(Some(login.id), code::ALREADY_LOGGED_IN, "already logged in"),
+                Next::Continue,
+            ),
+            (Some(_), ClientMessage::Ping) => (encode(&ServerMessage::Pong), Next::Continue),
+            (Some(session), ClientMessage::Kick(kick)) => (
+                kick_devices(self.shared, session, kick).await,
+                Next::Continue,
+            ),
+            (Some(_), ClientMessage::Logout(logout)) => self.logout(logout.id).await,
+        }
+    }
+
+    /// Logs out: removed from the registry at once, so the connection's end need
+    /// not remove it again (with Redis sessions that would be one more round trip).
+    async fn logout(&mut self, id: u32) -> (Utf8Bytes, Next) {
+        if let Some(session) = self.session.take() {
+            self.shared
+                .sessions
+                .remove(&session.app, &session.account, session.conn)
+                .await;
+            info!(app = %session.app, account = %session.account, "logout");
+        }
+        (
+            encode(&ServerMessage::LogoutOk(LogoutOk { id })),
+            Next::End(Ending::Close(CloseCode::NORMAL, "logout")),
+        )
+    }
+
     /// Decides a login: the reply frame, and the session or the close that follows.
     async fn login(&mut self, req: LoginRequest) -> (Utf8Bytes, Next) {
         let id = req.id;
         let (app, account) = (req.app_key.clone(), req.account.clone());
-        match login::admit(self.shared, self.peer, req).await {
+        let started = std::time::Instant::now();
+        let result = login::admit(self.shared, self.peer, req).await;
+        let code = result.as_ref().map_or_else(|e| e.code(), |_| code::OK);
+        self.shared.metrics.login(code, started.elapsed());
+        match result {
             Ok((ok, session)) => {
-                self.shared.metrics.login(code::OK);
                 info!(%app, %account, peer = %self.peer, conn = session.conn, "login accepted");
                 (encode(&ServerMessage::LoginOk(ok)), Next::LoggedIn(session))
             }
-            Err((code, message)) => {
-                self.shared.metrics.login(code);
+            Err(refused) => {
                 info!(%app, %account, peer = %self.peer, code, "login refused");
                 let failed = LoginFailed {
                     id,
                     code,
-                    message: message.to_owned(),
+                    message: refused.message().to_owned(),
                 };
                 (
                     encode(&ServerMessage::LoginFailed(failed)),
-                    Next::End(Ending::Close(CloseCode::login_refused(code), message)),
+                    Next::End(Ending::Close(
+                        CloseCode::login_refused(code),
+                        refused.message(),
+                    )),
                 )
             }
         }
     }
 }
 
+/// Kicks devices of the session's own account: the `kickResult`, or an error reply.
+async fn kick_devices(shared: &Shared, session: &Session, kick: KickRequest) -> Utf8Bytes {
+    if kick.device_ids.is_empty() || kick.device_ids.len() > MAX_KICK_DEVICE_IDS {
+        let message = format!("deviceIds must hold 1 to {MAX_KICK_DEVICE_IDS} ids");
+        return error_frame(Some(kick.id), code::BAD_REQUEST, message);
+    }
+    let started = std::time::Instant::now();
+    let kicked = shared
+        .sessions
+        .kick(
+            &session.app,
+            &session.account,
+            session.conn,
+            &kick.device_ids,
+            &kick.custom,
+        )
+        .await;
+    shared.metrics.kick_latency(started.elapsed());
+    match kicked {
+        Ok(kicked) => {
+            info!(app = %session.app, account = %session.account, kicked = kicked.len(), "kick");
+            let result = KickResult {
+                id: kick.id,
+                device_ids: kicked,
+            };
+            encode(&ServerMessage::KickResult(result))
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "kick failed");
+            error_frame(Some(kick.id), code::SERVER_ERROR, "server error")
+        }
+    }
+}
+
+/// The end of a connection whose client did not read its queue.
+fn slow_reader() -> Ending {
+    Ending::Close(outbox::SLOW_READER, "too slow: queue full")
+}
+
 /// What woke the loop.
 enum Step {
     Shutdown,
     Deadline,
+    Overflow,
     Command(Option<Command>),
     Frame(Option<Result<Message, axum::Error>>),
 }

@@ -3,8 +3,9 @@
 //! Each account's live devices are one Redis hash, changed only by the
 //! [`scripts::commit`] script, which applies a [`plan::Plan`] only if the account
 //! is still at the version the plan was decided on (optimistic concurrency: read,
-//! decide in Rust with the same policy rules as one node, commit, read again on a
-//! conflict). So a single-device slot is given once, whichever nodes race for it.
+//! decide with the one policy of every backend ([`crate::policy`]), commit, read
+//! again on a conflict). So a single-device slot is given once, whichever nodes race
+//! for it.
 //!
 //! The same script appends what each affected connection must be told (pushes,
 //! kicks, closes) to the inbox stream of the node holding it, in commit order; each
@@ -23,109 +24,29 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use nim_protocol::CloseCode;
+use nim_protocol::{CloseCode, LoginPort};
 use rand::seq::SliceRandom;
 use rand::Rng;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
 use redis::streams::{StreamReadOptions, StreamReadReply};
 use redis::{AsyncCommands, AsyncConnectionConfig};
 use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tracing::{error, info, warn};
 
+use crate::error::Error;
 use crate::metrics::Metrics;
-use crate::sessions::{Admission, Admitted, Command, Outbox};
-use crate::Error;
+use crate::outbox::{Command, Outbox};
+use crate::policy::Refusal;
+use crate::sessions::Admission;
 
 pub mod plan;
 mod scripts;
 
 use plan::{Arrival, Delivery, DeviceRecord, Plan, Snapshot};
-
-/// How a node joins the others: the backends and the failure-detection timing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScaleOut {
-    /// PostgreSQL for accounts (`--database`); `None`: SQLite at `--data`.
-    pub database: Option<String>,
-    /// Redis for live devices, pushes and kicks (`--redis`); `None`: in memory.
-    pub redis: Option<String>,
-    /// The prefix of every Redis key (`--redis-prefix`), so deployments can share one Redis.
-    pub redis_prefix: String,
-    /// This node's WebSocket URL as pages reach it (`--public-url`), listed by `/lbs`;
-    /// `None`: derived from the bound address.
-    pub public_url: Option<String>,
-    /// How long a node's lease lasts without renewal; renewed every third of it.
-    pub node_lease: Duration,
-    /// How often each node looks for expired nodes to sweep.
-    pub sweep_interval: Duration,
-}
-
-impl Default for ScaleOut {
-    fn default() -> Self {
-        ScaleOut {
-            database: None,
-            redis: None,
-            redis_prefix: "nim".into(),
-            public_url: None,
-            node_lease: Duration::from_secs(10),
-            sweep_interval: Duration::from_secs(1),
-        }
-    }
-}
-
-/// The `[cluster]` table of the config file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClusterEntry {
-    /// [`ScaleOut::node_lease`] in ms.
-    pub node_lease_ms: Option<u64>,
-    /// [`ScaleOut::sweep_interval`] in ms.
-    pub sweep_interval_ms: Option<u64>,
-}
-
-impl ScaleOut {
-    /// The file's settings over the defaults (flags then win over these).
-    pub fn from_file(file: &crate::config::ConfigFile) -> ScaleOut {
-        let d = ScaleOut::default();
-        let ms = Duration::from_millis;
-        ScaleOut {
-            database: file.database.clone(),
-            redis: file.redis.clone(),
-            redis_prefix: file.redis_prefix.clone().unwrap_or(d.redis_prefix),
-            public_url: file.public_url.clone(),
-            node_lease: file.cluster.node_lease_ms.map_or(d.node_lease, ms),
-            sweep_interval: file.cluster.sweep_interval_ms.map_or(d.sweep_interval, ms),
-        }
-    }
-
-    /// Checks the URLs' schemes, so a typo fails at start rather than at first use.
-    pub fn validate(&self) -> Result<(), Error> {
-        if let Some(db) = &self.database {
-            if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
-                return Err(Error::Config(format!(
-                    "--database wants postgres://…, got {:?}",
-                    db.split(':').next().unwrap_or("")
-                )));
-            }
-        }
-        if let Some(redis) = &self.redis {
-            if !(redis.starts_with("redis://") || redis.starts_with("rediss://")) {
-                return Err(Error::Config("--redis wants redis://…".into()));
-            }
-            if self.node_lease < Duration::from_millis(300) {
-                return Err(Error::Config("node_lease_ms must be at least 300".into()));
-            }
-        }
-        Ok(())
-    }
-}
-
-impl From<redis::RedisError> for Error {
-    fn from(err: redis::RedisError) -> Error {
-        Error::Backend(format!("redis: {err}"))
-    }
-}
 
 /// Changes of one account retried this often on version conflicts before giving up.
 const MAX_ATTEMPTS: usize = 64;
@@ -189,7 +110,7 @@ impl Cluster {
     /// Connects to Redis, registers a new node that pages reach at `public_url`,
     /// and starts its lease, sweep and inbox tasks.
     pub async fn join(
-        settings: &ScaleOut,
+        settings: &Config,
         redis_url: &str,
         public_url: String,
         metrics: Arc<Metrics>,
@@ -205,8 +126,8 @@ impl Cluster {
             prefix: settings.redis_prefix.clone(),
             id: RwLock::new(new_node_id()),
             public_url,
-            lease: settings.node_lease,
-            sweep_interval: settings.sweep_interval,
+            lease: settings.cluster.node_lease,
+            sweep_interval: settings.cluster.sweep_interval,
             local: Mutex::new(HashMap::new()),
             metrics,
             commit: scripts::commit(),
@@ -221,27 +142,31 @@ impl Cluster {
         Ok(Cluster { node, tasks })
     }
 
-    /// Places a logged-in device among its account's devices on every node.
-    pub async fn admit(&self, new: Admission) -> Result<Admitted, Error> {
+    /// Places a logged-in device among its account's devices on every node, as the
+    /// policy decides at `now`; answers with the account's other live devices.
+    pub async fn admit(
+        &self,
+        new: Admission,
+        now: u64,
+    ) -> Result<Result<Vec<LoginPort>, Refusal>, Error> {
         let node = &self.node;
-        node.local_map().insert(new.conn, new.outbox.clone());
+        node.local_map().insert(new.conn, new.outbox);
+        let suffix = account_suffix(&new.app, &new.login.port.account);
         let arrival = Arrival {
             node: node.id(),
             conn: new.conn,
-            port: new.port.clone(),
-            policy: new.policy,
-            auto: new.auto,
-            max_per_account: new.max_per_account,
+            login: new.login,
         };
-        let suffix = account_suffix(&new.app, &new.port.account);
         let result = node
-            .update(&suffix, |snapshot| match plan::admit(snapshot, &arrival) {
-                Ok((plan, ports)) => (Some(plan), Admitted::Accepted(ports)),
-                Err(code) => (None, Admitted::Refused(code)),
+            .update(&suffix, |snapshot| {
+                match plan::admit(snapshot, &arrival, now) {
+                    Ok((plan, ports)) => (Some(plan), Ok(ports)),
+                    Err(refusal) => (None, Err(refusal)),
+                }
             })
             .await;
         match &result {
-            Ok(Admitted::Accepted(_)) => node.metrics.sessions_changed(1),
+            Ok(Ok(_)) => node.metrics.sessions_changed(1),
             _ => {
                 node.local_map().remove(&new.conn);
             }
@@ -391,7 +316,7 @@ impl Node {
                "node lease lost: closing every connection with 1012 and rejoining");
         for outbox in closed {
             self.metrics.sessions_changed(-1);
-            let _ = outbox.send(Command::Close(CloseCode::SERVICE_RESTART));
+            outbox.send(Command::Close(CloseCode::SERVICE_RESTART));
         }
         *self.id.write().unwrap_or_else(|p| p.into_inner()) = new_node_id();
         loop {
@@ -511,9 +436,7 @@ impl Node {
                     for reason in &plan.kicks {
                         self.metrics.kick(*reason);
                     }
-                    for _ in 0..plan.pushes {
-                        self.metrics.push();
-                    }
+                    self.metrics.pushes(plan.pushes);
                     return Ok(outcome);
                 }
                 Committed::LeaseLost => {
@@ -541,8 +464,7 @@ impl Node {
             (None, None) => return,
         };
         if let Some(outbox) = self.local_map().get(&delivery.conn) {
-            // A closed channel means that connection is ending; it needs no news.
-            let _ = outbox.send(command);
+            outbox.send(command);
         }
     }
 
@@ -560,23 +482,10 @@ impl Node {
             }
             let conn = match reader.as_mut() {
                 Some(conn) => conn,
-                None => {
-                    let config = AsyncConnectionConfig::new()
-                        .set_response_timeout(Duration::from_millis(INBOX_BLOCK_MS as u64 + 5000))
-                        .set_connection_timeout(Duration::from_secs(2));
-                    match self
-                        .client
-                        .get_multiplexed_async_connection_with_config(&config)
-                        .await
-                    {
-                        Ok(conn) => reader.insert(conn),
-                        Err(err) => {
-                            warn!(error = %err, "connecting the inbox reader failed");
-                            tokio::time::sleep(Duration::from_millis(200)).await;
-                            continue;
-                        }
-                    }
-                }
+                None => match self.inbox_reader().await {
+                    Some(conn) => reader.insert(conn),
+                    None => continue,
+                },
             };
             let options = StreamReadOptions::default()
                 .block(INBOX_BLOCK_MS)
@@ -588,13 +497,7 @@ impl Node {
                 Ok(Some(reply)) => {
                     for entry in reply.keys.into_iter().flat_map(|k| k.ids) {
                         last = entry.id.clone();
-                        let Some(json) = entry.get::<String>("d") else {
-                            continue;
-                        };
-                        match serde_json::from_str::<Vec<Delivery>>(&json) {
-                            Ok(deliveries) => deliveries.into_iter().for_each(|d| self.deliver(d)),
-                            Err(err) => warn!(error = %err, "skipping an unreadable delivery"),
-                        }
+                        self.deliver_entry(entry.get::<String>("d"));
                     }
                 }
                 Ok(None) => {}
@@ -604,6 +507,41 @@ impl Node {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
             }
+        }
+    }
+
+    /// A connection of the inbox reader's own; `None` (after a pause) when Redis
+    /// cannot be reached.
+    async fn inbox_reader(&self) -> Option<MultiplexedConnection> {
+        let config = AsyncConnectionConfig::new()
+            .set_response_timeout(Duration::from_millis(INBOX_BLOCK_MS as u64 + 5000))
+            .set_connection_timeout(Duration::from_secs(2));
+        match self
+            .client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+        {
+            Ok(conn) => Some(conn),
+            Err(err) => {
+                warn!(error = %err, "connecting the inbox reader failed");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                None
+            }
+        }
+    }
+
+    /// Hands the deliveries of one inbox entry (a JSON list) to their connections.
+    fn deliver_entry(&self, json: Option<String>) {
+        let Some(json) = json else {
+            return;
+        };
+        match serde_json::from_str::<Vec<Delivery>>(&json) {
+            Ok(deliveries) => {
+                let started = std::time::Instant::now();
+                deliveries.into_iter().for_each(|d| self.deliver(d));
+                self.metrics.push_fanout(started.elapsed());
+            }
+            Err(err) => warn!(error = %err, "skipping an unreadable delivery"),
         }
     }
 }

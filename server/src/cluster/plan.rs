@@ -1,6 +1,7 @@
-//! Deciding a change to one account's live devices from a snapshot of them, with no
-//! I/O: what to delete and write in Redis, and what to tell which connection on
-//! which node. The same policy rules as one node ([`crate::sessions::displaced`]).
+//! Turning a change of one account's live devices, as [`crate::policy`] decides it
+//! from a snapshot of them, into what to delete and write in Redis and what to tell
+//! which connection on which node. No I/O; the decisions are the policy's, the same
+//! code as on one node.
 //!
 //! A [`Plan`] is applied by the commit script only if the account's version is still
 //! the snapshot's; otherwise the caller reads again and decides again. So every
@@ -8,13 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use nim_protocol::{
-    code, CloseCode, DeviceType, KickReason, Kicked, LoginPort, LoginPortsChange, ServerMessage,
-};
+use nim_protocol::{KickReason, LoginPort};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Policy;
-use crate::sessions::{displaced, encode, kicked_by, offline, server_kick};
+use crate::outbox::Command;
+use crate::policy::{self, Change, Login, Refusal};
 
 /// One live device as stored in the account's Redis hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,164 +102,110 @@ pub struct Arrival {
     pub node: String,
     /// The new connection's id on it.
     pub conn: u64,
-    /// The new device, as the others will see it.
-    pub port: LoginPort,
-    /// The app's policy.
-    pub policy: Policy,
-    /// An automatic re-login, which must not kick anyone.
-    pub auto: bool,
-    /// The account's device limit whatever the policy.
-    pub max_per_account: usize,
+    /// The login as the policy sees it.
+    pub login: Login,
 }
 
-/// Collects deliveries per node while a plan is built.
-#[derive(Default)]
-struct Outgoing {
-    per_node: BTreeMap<String, Vec<Delivery>>,
-    pushes: usize,
-    kicks: Vec<KickReason>,
-}
+impl Snapshot {
+    fn ports(&self) -> Vec<&LoginPort> {
+        self.devices.iter().map(|d| &d.port).collect()
+    }
 
-impl Outgoing {
-    fn to(&mut self, device: &DeviceRecord, frame: Option<String>, close: Option<CloseCode>) {
-        self.per_node
-            .entry(device.node.clone())
-            .or_default()
-            .push(Delivery {
+    /// The plan that carries out `change`: the deletes, the index entries of nodes
+    /// left with no device of the account, and the deliveries per node.
+    fn plan(&self, change: &Change) -> Plan {
+        let live = &self.devices;
+        let stays =
+            |node: &str| (0..live.len()).any(|i| !change.gone.contains(&i) && live[i].node == node);
+        let mut index_del: Vec<String> = change
+            .gone
+            .iter()
+            .map(|&i| live[i].node.clone())
+            .filter(|node| !stays(node))
+            .collect();
+        index_del.sort();
+        index_del.dedup();
+        Plan {
+            del: change.gone.iter().map(|&i| live[i].field()).collect(),
+            index_del,
+            send: self.deliveries(change),
+            pushes: change.pushes(),
+            kicks: change.kicks().collect(),
+            ..Plan::default()
+        }
+    }
+
+    /// The notices of `change` as JSON lists of [`Delivery`] per node.
+    fn deliveries(&self, change: &Change) -> Vec<(String, String)> {
+        let mut per_node: BTreeMap<&str, Vec<Delivery>> = BTreeMap::new();
+        for (i, notice) in &change.notices {
+            let (frame, close) = match Command::from(notice) {
+                Command::Send(frame) => (Some(frame), None),
+                Command::SendThenClose(frame, code) => (Some(frame), Some(code.0)),
+                Command::Close(code) => (None, Some(code.0)),
+            };
+            let device = &self.devices[*i];
+            per_node.entry(&device.node).or_default().push(Delivery {
                 conn: device.conn,
-                frame,
-                close: close.map(|c| c.0),
+                frame: frame.map(|f| f.as_str().to_owned()),
+                close,
             });
-    }
-
-    fn kicked(&mut self, device: &DeviceRecord, kicked: Kicked) {
-        self.kicks.push(kicked.reason);
-        let frame = encode(&ServerMessage::Kicked(kicked)).as_str().to_owned();
-        self.to(device, Some(frame), Some(CloseCode::KICKED));
-    }
-
-    fn push(&mut self, devices: &[DeviceRecord], ports: Vec<LoginPort>) {
-        if ports.is_empty() || devices.is_empty() {
-            return;
         }
-        let frame = encode(&ServerMessage::LoginPorts(LoginPortsChange { ports }));
-        for device in devices {
-            self.pushes += 1;
-            self.to(device, Some(frame.as_str().to_owned()), None);
-        }
-    }
-
-    fn into_plan(self, mut plan: Plan) -> Plan {
-        plan.send = self
-            .per_node
+        per_node
             .into_iter()
             .map(|(node, deliveries)| {
                 // Plain structs of strings and numbers always encode.
                 let json = serde_json::to_string(&deliveries).expect("deliveries encode");
-                (node, json)
+                (node.to_owned(), json)
             })
-            .collect();
-        plan.pushes = self.pushes;
-        plan.kicks = self.kicks;
-        plan
+            .collect()
     }
 }
 
-/// Removes `gone` from the snapshot: the deletes, and the index entries of nodes
-/// left with no device of the account.
-fn removal(gone: &[&DeviceRecord], staying: &[DeviceRecord]) -> Plan {
-    let mut index_del: Vec<String> = gone
-        .iter()
-        .filter(|g| !staying.iter().any(|s| s.node == g.node))
-        .map(|g| g.node.clone())
-        .collect();
-    index_del.sort();
-    index_del.dedup();
-    Plan {
-        del: gone.iter().map(|d| d.field()).collect(),
-        index_del,
-        ..Plan::default()
-    }
-}
-
-/// Decides a login: the plan and the account's other live devices, or the refusal
-/// code (417 slot taken by an automatic login, 416 too many devices).
-pub fn admit(snapshot: &Snapshot, new: &Arrival) -> Result<(Plan, Vec<LoginPort>), u16> {
-    let live = &snapshot.devices;
-    let (replaced, others): (Vec<usize>, Vec<usize>) =
-        (0..live.len()).partition(|&i| live[i].port.device_id == new.port.device_id);
-    let other_types: Vec<DeviceType> = others.iter().map(|&i| live[i].port.device_type).collect();
-    let kicked: Vec<usize> = displaced(new.policy, &other_types, new.port.device_type)
-        .into_iter()
-        .map(|j| others[j])
-        .collect();
-    if !kicked.is_empty() && new.auto {
-        return Err(code::SLOT_TAKEN);
-    }
-    if live.len() - replaced.len() - kicked.len() + 1 > new.max_per_account {
-        return Err(code::RATE_LIMITED);
-    }
-    let gone: Vec<&DeviceRecord> = replaced.iter().chain(&kicked).map(|&i| &live[i]).collect();
-    let staying: Vec<DeviceRecord> = (0..live.len())
-        .filter(|i| !replaced.contains(i) && !kicked.contains(i))
-        .map(|i| live[i].clone())
-        .collect();
-
-    let mut out = Outgoing::default();
-    let mut change = Vec::new();
-    for &i in &replaced {
-        out.to(&live[i], None, Some(CloseCode::REPLACED));
-        change.push(offline(&live[i].port));
-    }
-    for &i in &kicked {
-        out.kicked(
-            &live[i],
-            kicked_by(KickReason::SamePlatformKick, &new.port, ""),
-        );
-        change.push(offline(&live[i].port));
-    }
-    change.push(new.port.clone());
-    out.push(&staying, change);
-
+/// Decides a login at `now`: the plan and the account's other live devices, or the
+/// refusal (417 slot taken by an automatic login, 416 too many devices).
+pub fn admit(
+    snapshot: &Snapshot,
+    new: &Arrival,
+    now: u64,
+) -> Result<(Plan, Vec<LoginPort>), Refusal> {
+    let admitted = policy::admit(&snapshot.ports(), &new.login, now)?;
     let record = DeviceRecord {
         node: new.node.clone(),
         conn: new.conn,
         seq: snapshot.version + 1,
-        port: new.port.clone(),
+        port: admitted.port,
     };
-    let mut plan = removal(&gone, &staying);
+    let mut plan = snapshot.plan(&admitted.change);
     plan.index_del.retain(|node| *node != new.node);
     plan.lease = new.node.clone();
     // Plain structs of strings and numbers always encode.
     let json = serde_json::to_string(&record).expect("records encode");
     plan.put = vec![(record.field(), json)];
     plan.index_add = vec![new.node.clone()];
-    let ports = staying.iter().map(|d| d.port.clone()).collect();
-    Ok((out.into_plan(plan), ports))
+    let ports = admitted
+        .staying
+        .iter()
+        .map(|&i| snapshot.devices[i].port.clone())
+        .collect();
+    Ok((plan, ports))
 }
 
 /// Removes connection `conn` of `node` (logout, close, idle timeout) and tells the
 /// others; `None` when it is not listed (already kicked or replaced).
 pub fn remove(snapshot: &Snapshot, node: &str, conn: u64) -> Option<Plan> {
-    remove_where(snapshot, |d| d.node == node && d.conn == conn)
+    let live = &snapshot.devices;
+    policy::remove(&snapshot.ports(), |i| {
+        live[i].node == node && live[i].conn == conn
+    })
+    .map(|change| snapshot.plan(&change))
 }
 
 /// Removes every device of a dead `node` and tells the others; `None` when the
 /// account has none.
 pub fn remove_node(snapshot: &Snapshot, node: &str) -> Option<Plan> {
-    remove_where(snapshot, |d| d.node == node)
-}
-
-fn remove_where(snapshot: &Snapshot, gone: impl Fn(&DeviceRecord) -> bool) -> Option<Plan> {
-    let (left, staying): (Vec<&DeviceRecord>, Vec<&DeviceRecord>) =
-        snapshot.devices.iter().partition(|d| gone(d));
-    if left.is_empty() {
-        return None;
-    }
-    let staying: Vec<DeviceRecord> = staying.into_iter().cloned().collect();
-    let mut out = Outgoing::default();
-    out.push(&staying, left.iter().map(|d| offline(&d.port)).collect());
-    Some(out.into_plan(removal(&left, &staying)))
+    let live = &snapshot.devices;
+    policy::remove(&snapshot.ports(), |i| live[i].node == node).map(|change| snapshot.plan(&change))
 }
 
 /// The kicker (connection `kicker` on `node`) kicks the devices of its own account
@@ -273,46 +218,30 @@ pub fn kick(
     custom: &str,
 ) -> (Option<Plan>, Vec<String>) {
     let live = &snapshot.devices;
-    let Some(from) = live.iter().find(|d| d.node == node && d.conn == kicker) else {
+    let from = live.iter().position(|d| d.node == node && d.conn == kicker);
+    let Some(change) =
+        from.and_then(|from| policy::kick(&snapshot.ports(), from, device_ids, custom))
+    else {
         return (None, Vec::new());
     };
-    let is_kicker = |d: &DeviceRecord| d.node == node && d.conn == kicker;
-    let (gone, staying): (Vec<&DeviceRecord>, Vec<&DeviceRecord>) = live
+    let ids = change
+        .gone
         .iter()
-        .partition(|d| !is_kicker(d) && device_ids.contains(&d.port.device_id));
-    if gone.is_empty() {
-        return (None, Vec::new());
-    }
-    let staying: Vec<DeviceRecord> = staying.into_iter().cloned().collect();
-    let mut out = Outgoing::default();
-    for device in &gone {
-        out.kicked(
-            device,
-            kicked_by(KickReason::OtherPlatformKick, &from.port, custom),
-        );
-    }
-    out.push(&staying, gone.iter().map(|d| offline(&d.port)).collect());
-    let ids = gone.iter().map(|d| d.port.device_id.clone()).collect();
-    let plan = out.into_plan(removal(&gone, &staying));
-    (Some(plan), ids)
+        .map(|&i| live[i].port.device_id.clone())
+        .collect();
+    (Some(snapshot.plan(&change)), ids)
 }
 
 /// Kicks every device of the account with `serverKick` (block with `needkick`).
 pub fn kick_all(snapshot: &Snapshot) -> Option<Plan> {
-    if snapshot.devices.is_empty() {
-        return None;
-    }
-    let gone: Vec<&DeviceRecord> = snapshot.devices.iter().collect();
-    let mut out = Outgoing::default();
-    for device in &gone {
-        out.kicked(device, server_kick());
-    }
-    Some(out.into_plan(removal(&gone, &[])))
+    policy::kick_all(&snapshot.ports()).map(|change| snapshot.plan(&change))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Policy;
+    use nim_protocol::{CloseCode, DeviceType};
 
     fn port(id: &str, device_type: DeviceType) -> LoginPort {
         LoginPort {
@@ -343,10 +272,12 @@ mod tests {
         Arrival {
             node: node.into(),
             conn,
-            port: port(id, DeviceType::Web),
-            policy,
-            auto,
-            max_per_account: 20,
+            login: Login {
+                port: port(id, DeviceType::Web),
+                policy,
+                auto,
+                max_per_account: 20,
+            },
         }
     }
 
@@ -361,8 +292,12 @@ mod tests {
     #[test]
     fn a_manual_single_login_kicks_the_device_on_the_other_node() {
         let snapshot = Snapshot::new(7, vec![record("a", 1, 7, "tab-1")]);
-        let (plan, ports) =
-            admit(&snapshot, &arrival("b", 9, "tab-2", Policy::Single, false)).unwrap();
+        let (plan, ports) = admit(
+            &snapshot,
+            &arrival("b", 9, "tab-2", Policy::Single, false),
+            1,
+        )
+        .unwrap();
         assert!(ports.is_empty());
         assert_eq!(plan.del, vec!["a/1".to_string()]);
         assert_eq!(plan.put[0].0, "b/9");
@@ -384,8 +319,12 @@ mod tests {
     #[test]
     fn an_automatic_login_that_would_kick_gets_417() {
         let snapshot = Snapshot::new(3, vec![record("a", 1, 3, "tab-1")]);
-        let refused = admit(&snapshot, &arrival("b", 2, "tab-2", Policy::Single, true));
-        assert_eq!(refused.unwrap_err(), code::SLOT_TAKEN);
+        let refused = admit(
+            &snapshot,
+            &arrival("b", 2, "tab-2", Policy::Single, true),
+            1,
+        );
+        assert_eq!(refused.unwrap_err(), Refusal::SlotTaken);
     }
 
     #[test]
@@ -397,6 +336,7 @@ mod tests {
         let (plan, ports) = admit(
             &snapshot,
             &arrival("b", 2, "tab-1", Policy::Multi(10), true),
+            1,
         )
         .unwrap();
         assert_eq!(

@@ -17,8 +17,9 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
-use crate::Error;
+use crate::error::Error;
 
 pub mod postgres;
 pub mod sqlite;
@@ -118,13 +119,9 @@ fn salted_hash(salt: &[u8], token: &str) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-/// Compares two byte strings in time that depends only on their lengths.
+/// Compares two byte strings in time that depends only on their lengths (subtle).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(diff) == 0
+    a.ct_eq(b).into()
 }
 
 /// What every account backend does. Each call commits before it returns.
@@ -196,9 +193,8 @@ impl Store {
     }
 
     /// The backend `config` names: PostgreSQL with `--database`, else SQLite at `--data`.
-    pub async fn from_config(config: &crate::Config) -> Result<Store, Error> {
-        config.scale_out.validate()?;
-        match &config.scale_out.database {
+    pub async fn from_config(config: &crate::config::Config) -> Result<Store, Error> {
+        match &config.database {
             Some(url) => Store::connect_postgres(url).await,
             None => Store::open(&config.data),
         }

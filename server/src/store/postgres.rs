@@ -18,7 +18,7 @@ use tokio_postgres::{Client, NoTls, Row, Statement};
 use tracing::warn;
 
 use super::{judge_login, AccountStore, Created, HashedToken, LoginCheck, NONCE_MEMORY_SECS};
-use crate::Error;
+use crate::error::Error;
 
 /// Connections per node: statements on one connection are pipelined, a few let
 /// PostgreSQL work on several at once.

@@ -13,7 +13,7 @@ use futures_util::FutureExt;
 use rusqlite::{params, Connection, OptionalExtension, Params};
 
 use super::{judge_login, AccountStore, Created, HashedToken, LoginCheck, NONCE_MEMORY_SECS};
-use crate::Error;
+use crate::error::Error;
 
 /// Accounts in a SQLite file.
 #[derive(Clone)]

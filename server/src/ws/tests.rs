@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::config::{App, Config, Policy};
-use crate::Shared;
+use crate::shared::Shared;
 
 /// The server's end of an in-memory WebSocket.
 struct FakeSocket {
