@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: every test. Native tests of the workspace, then the SDK's browser tests
-# in headless Chromium against a real nim-server on a free loopback port, then the
-# TypeScript usage check. Exits non-zero if anything failed.
+# `npm test`: every test. Native tests of the workspace, the SDK package and its size
+# budget, the TypeScript usage check, then the SDK's browser tests in headless
+# Chromium against a real nim-server on a free loopback port, and the rest below.
+# Exits non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "$0")/env.sh" --browser --services
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -14,8 +15,9 @@ cargo clippy -q --target wasm32-unknown-unknown -p nim-wasm --all-targets -- -D 
 step "native tests (cargo test --workspace)"
 cargo test --workspace
 
-step "SDK package (npm run build)"
+step "SDK package (npm run build) and its size budget"
 bash scripts/build.sh
+node scripts/package-size.mjs pkg --check
 
 step "TypeScript typings (tsc --noEmit over tests/ts)"
 npx tsc --noEmit -p tests/ts

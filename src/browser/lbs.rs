@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 use super::{listener, then, Input, Listener, Sink};
 use crate::core::text::decimal;
 use crate::core::FetchId;
-use crate::wire::Json;
 
 #[wasm_bindgen]
 extern "C" {
@@ -82,18 +81,17 @@ impl LbsRequest {
 
 /// The `link` list of a `{"code":200,"link":[...]}` body.
 fn links(body: &JsValue) -> LbsReply {
-    let code = body.field("code").and_then(|c| c.number()).unwrap_or(0.0);
+    let code = super::get(body, "code").as_f64().unwrap_or(0.0);
     if code != 200.0 {
         return Err(concat(&["LBS answered code ", &decimal(code as u64)]));
     }
     let mut links = Vec::new();
-    for link in body
-        .field("link")
-        .and_then(|l| l.elements())
-        .unwrap_or_default()
-    {
-        if let Some(link) = link.as_string() {
-            links.push(link);
+    let list = super::get(body, "link");
+    if js_sys::Array::is_array(&list) {
+        for link in list.unchecked_ref::<js_sys::Array>().iter() {
+            if let Some(link) = link.as_string() {
+                links.push(link);
+            }
         }
     }
     Ok(links)

@@ -6,7 +6,6 @@ mod device_id;
 mod done;
 mod error;
 mod instance;
-mod json;
 mod lbs;
 mod nim;
 mod options;
@@ -75,22 +74,25 @@ fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsVa
         .call2(target, a, b)
 }
 
-/// `target[key] = value`, on an object of the SDK's own (see [`reflect_set`]).
+/// `target[key] = value`, on an object of the SDK's own (plain objects, an
+/// `Error`, a `WebSocket`), whose properties take any value; a throw (a frozen
+/// object) leaves the property as it was.
 fn set(target: &JsValue, key: &str, value: &JsValue) {
-    reflect_set(target, &JsValue::from_str(key), value);
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// `Reflect.set`, only ever on objects of the SDK's own (plain objects, an
-    /// `Error`, a `WebSocket`, a `NIM`), whose properties take any value without
-    /// throwing; so the import does not catch.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
-    /// `JSON.stringify` of a message the codec built: strings, numbers, booleans,
-    /// arrays and plain objects, which it cannot fail on.
-    #[wasm_bindgen(js_namespace = JSON)]
-    fn stringify(value: &JsValue) -> JsValue;
+    /// `JSON.stringify` of a message serde-wasm-bindgen built.
+    #[wasm_bindgen(catch, js_namespace = JSON)]
+    fn stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// `value` as a JavaScript value, through serde-wasm-bindgen: plain objects,
+/// arrays, strings, numbers and booleans. The SDK's payloads hold nothing it
+/// refuses (a `u64` stays below 2^53), so a refusal gives `undefined`.
+fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
+    serde_wasm_bindgen::to_value(value).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// A JavaScript handler made in Rust. The driver owns those of the socket, the page

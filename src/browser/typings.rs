@@ -171,7 +171,7 @@ export interface NIMKickOptions {
   custom?: string;
 }
 
-/** The connection of one NIM account. Its methods are its own properties, bound to it. */
+/** The connection of one NIM account. */
 export class NIM {
   private constructor();
   /** The account's instance: created (and connected) on first use; later calls
@@ -199,7 +199,7 @@ export class NIM {
   isConnected(): boolean;
   /** The account's other devices online now. */
   getLoginPorts(): NIMLoginPort[];
-  /** Releases the (empty) JavaScript wrapper only; use `destroy()` instead. */
+  /** Releases this JavaScript object (wasm-bindgen's); the instance lives on. Use `destroy()`. */
   free(): void;
 }
 "#;
