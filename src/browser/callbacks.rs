@@ -5,36 +5,24 @@ use crate::core::text::concat;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
-use super::options::function;
-
-/// The functions the user passed in the options, and `debug`: a `null` option
-/// removes one.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+/// The functions the user passed in the options, and `debug`.
+#[derive(Debug, Clone)]
 pub struct Callbacks {
     /// `onconnect(info)`.
-    #[serde(deserialize_with = "function")]
     pub onconnect: Option<Function>,
     /// `ondisconnect(event)`.
-    #[serde(deserialize_with = "function")]
     pub ondisconnect: Option<Function>,
     /// `onwillreconnect({retryCount, duration})`.
-    #[serde(deserialize_with = "function")]
     pub onwillreconnect: Option<Function>,
     /// `onloginportschange(ports)`.
-    #[serde(deserialize_with = "function")]
     pub onloginportschange: Option<Function>,
     /// `onerror({code, message})`.
-    #[serde(deserialize_with = "function")]
     pub onerror: Option<Function>,
     /// `reconnectDelayProvider(proposed)`.
-    #[serde(deserialize_with = "function")]
     pub reconnect_delay_provider: Option<Function>,
     /// `logFunc(level, message, detail)`.
-    #[serde(deserialize_with = "function")]
     pub log_func: Option<Function>,
-    /// Whether debug lines are logged (the `debug` option, read with the others).
-    #[serde(skip)]
+    /// Whether debug lines are logged.
     pub debug: bool,
 }
 

@@ -18,6 +18,11 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 pub use error::{ErrorCode, NimError};
+
+// SAFETY: the package runs on single-threaded wasm32 (no atomics, no shared
+// memory), which is what `TalckWasm` requires.
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 pub use nim::Nim;
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -33,9 +33,9 @@ pub enum Source {
     SetOptions,
 }
 
-/// Every documented option that is not a function. `null` leaves one at its
-/// default. Numbers stay `f64` here: `core::config` checks their ranges and
-/// names the option in its error.
+/// Every documented option. `null` leaves one at its default (for a function: none).
+/// Numbers stay `f64` here: `core::config` checks their ranges and names the option
+/// in its error.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct OptionValues {
@@ -57,6 +57,20 @@ struct OptionValues {
     device_id: Option<String>,
     is_fixed_device_id: Option<bool>,
     debug: Option<bool>,
+    #[serde(default, deserialize_with = "function")]
+    onconnect: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    ondisconnect: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    onwillreconnect: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    onloginportschange: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    onerror: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    reconnect_delay_provider: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    log_func: Option<Function>,
 }
 
 /// `defaultLink`: one address, or an array of them.
@@ -64,33 +78,23 @@ struct OptionValues {
 struct Links(Vec<String>);
 
 impl<'de> Deserialize<'de> for Links {
+    /// Read from the JavaScript value itself: serde's "a string or a sequence" would
+    /// take `deserialize_any`, which brings serde-wasm-bindgen's reader of every kind
+    /// of JavaScript value (maps, iterables, BigInts) into the package.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Links;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string or an array of strings")
-            }
-            fn visit_str<E: serde::de::Error>(self, one: &str) -> Result<Links, E> {
-                Ok(Links(vec![one.to_owned()]))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Links, A::Error> {
-                let mut links = Vec::new();
-                while let Some(link) = seq.next_element()? {
-                    links.push(link);
-                }
-                Ok(Links(links))
-            }
+        let value: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
+        if let Some(one) = value.as_string() {
+            return Ok(Links(vec![one]));
         }
-        d.deserialize_any(Visitor)
+        let wrong = || D::Error::custom("must be a string or an array of strings");
+        let list: js_sys::Array = value.dyn_into().map_err(|_| wrong())?;
+        let links = list.iter().map(|link| link.as_string().ok_or_else(wrong));
+        links.collect::<Result<_, _>>().map(Links)
     }
 }
 
-/// A callback option: a function, or `null` (or absent) for none.
-pub fn function<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Function>, D::Error> {
+/// A callback option: a function, or `null` for none.
+fn function<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Function>, D::Error> {
     let value: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
     if value.is_null() || value.is_undefined() {
         return Ok(None);
@@ -155,8 +159,7 @@ impl Options {
 
     /// The options that `merged` holds, with every rule checked.
     fn derive(merged: Object) -> Result<Self, NimError> {
-        let o: OptionValues = read(&merged)?;
-        let callbacks: Callbacks = read(&merged)?;
+        let o = read(&merged)?;
         let required = |key: &'static str, value: Option<String>| {
             let value = value.unwrap_or_default();
             config::check_required(key, &value).map(|()| value)
@@ -207,12 +210,18 @@ impl Options {
         c.os = user_agent();
         c.need_reconnect = o.need_reconnect.unwrap_or(true);
         c.quick_reconnect = o.quick_reconnect.unwrap_or(false);
-        c.has_delay_provider = callbacks.reconnect_delay_provider.is_some();
+        c.has_delay_provider = o.reconnect_delay_provider.is_some();
         Ok(Options {
             config: c,
             callbacks: Callbacks {
+                onconnect: o.onconnect,
+                ondisconnect: o.ondisconnect,
+                onwillreconnect: o.onwillreconnect,
+                onloginportschange: o.onloginportschange,
+                onerror: o.onerror,
+                reconnect_delay_provider: o.reconnect_delay_provider,
+                log_func: o.log_func,
                 debug: o.debug.unwrap_or(false),
-                ..callbacks
             },
             merged,
             skip_connection_on_initialize: o.skip_connection_on_initialize.unwrap_or(false),
@@ -220,23 +229,34 @@ impl Options {
     }
 }
 
-/// `merged` as a `T`; a value of the wrong type is an `invalidOption` naming it.
-fn read<T: serde::de::DeserializeOwned>(merged: &Object) -> Result<T, NimError> {
-    let fields = serde_wasm_bindgen::Deserializer::from(JsValue::from(merged));
-    serde_path_to_error::deserialize(fields).map_err(|error| {
-        let path = error.path().to_string();
-        let reason = error.into_inner().to_string();
+/// The options `merged` holds; a value of the wrong type is an `invalidOption`
+/// naming it.
+fn read(merged: &Object) -> Result<OptionValues, NimError> {
+    let all = serde_wasm_bindgen::from_value(merged.into());
+    all.map_err(|_| {
+        // serde's errors do not say which field failed: the culprit is the key that
+        // fails alone.
+        let keys = Object::keys(merged);
+        let culprit = keys.iter().find(|key| {
+            let alone = Object::new();
+            let _ = js_sys::Reflect::set(
+                &alone,
+                key,
+                &get(merged, &key.as_string().unwrap_or_default()),
+            );
+            serde_wasm_bindgen::from_value::<OptionValues>(alone.into()).is_err()
+        });
+        let name = culprit.and_then(|key| key.as_string()).unwrap_or_default();
         NimError::new(
             ErrorCode::InvalidOption,
-            concat(&["option `", &path, "`: ", &reason]),
+            concat(&["option `", &name, "` has a value of the wrong type"]),
         )
     })
 }
 
 /// Checks that option `name` is documented.
 fn check_known(name: &str) -> Result<(), NimError> {
-    let known = |fields: &[&str]| fields.contains(&name);
-    if known(field_names::<OptionValues>()) || known(field_names::<Callbacks>()) {
+    if field_names::<OptionValues>().contains(&name) {
         return Ok(());
     }
     Err(NimError::new(
