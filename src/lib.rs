@@ -9,7 +9,7 @@
 //!   close a socket), the next timer deadline and events (callbacks, settled
 //!   requests) come out. Reconnect backoff is its own small machine
 //!   ([`Backoff`](crate::core::Backoff): exponential, capped, then full jitter). The core builds and
-//!   is tested natively with simulated time (`tests/core_*.rs`).
+//!   is tested natively with simulated time (`tests/native/`).
 //! - [`payload`] holds the arguments of the user's callbacks as serde types; the
 //!   wire messages are the `nim-protocol` crate's. In the browser,
 //!   serde-wasm-bindgen turns both into JavaScript values and back, and the
