@@ -13,10 +13,10 @@ use crate::core::FetchId;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (a window's or a worker's). It does not throw: whatever
-    /// fails (a malformed URL included) rejects the Promise.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Promise;
+    /// The global `fetch` (a window's or a worker's). Whatever fails (a malformed URL
+    /// included) rejects the Promise; a throw (no `fetch` at all) is caught too.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
 
     type AbortController;
     #[wasm_bindgen(constructor)]
@@ -25,10 +25,10 @@ extern "C" {
     fn abort(this: &AbortController);
 
     type FetchResponse;
-    /// The Promise of the parsed body: a rejected one, never a throw, when the body
-    /// cannot be read or parsed.
-    #[wasm_bindgen(method)]
-    fn json(this: &FetchResponse) -> JsValue;
+    /// The Promise of the parsed body: a rejected one when the body cannot be read
+    /// or parsed.
+    #[wasm_bindgen(catch, method)]
+    fn json(this: &FetchResponse) -> Result<Promise, JsValue>;
 }
 
 /// The addresses of a `code: 200` reply, or what went wrong.
@@ -63,13 +63,19 @@ impl LbsRequest {
         let response = Listener::new(move |response: JsValue| {
             let response: FetchResponse = response.unchecked_into();
             // The derived Promise is not needed: the handlers report everything.
-            let _ = then(&response.json(), &read, &failed_fn);
+            let body = response
+                .json()
+                .unwrap_or_else(|error| Promise::reject(&error));
+            let _ = then(&body, &read, &failed_fn);
         })
         .into_js_value();
         let init = js_sys::Object::new();
         super::set(&init, "signal", &super::get(&controller, "signal"));
         // The derived Promise is not needed: the handlers report everything.
-        let _ = then(&global_fetch(url, &init), &response, &failed);
+        // A throw becomes a rejection: the handlers report it after this call returns,
+        // as they report everything else.
+        let fetched = global_fetch(url, &init).unwrap_or_else(|error| Promise::reject(&error));
+        let _ = then(&fetched, &response, &failed);
         LbsRequest { fetch, controller }
     }
 

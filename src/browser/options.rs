@@ -132,7 +132,12 @@ impl Options {
         if let Some(base) = base {
             Object::assign(&merged, base);
         }
-        let keys = Object::keys(object);
+        let keys = own_keys(object).map_err(|_| {
+            NimError::new(
+                ErrorCode::InvalidArgument,
+                "options could not be read (its keys threw)",
+            )
+        })?;
         for at in 0..keys.length() {
             let key = keys.get(at);
             let name = key.as_string().unwrap_or_default();
@@ -252,6 +257,13 @@ fn read(merged: &Object) -> Result<OptionValues, NimError> {
             concat(&["option `", &name, "` has a value of the wrong type"]),
         )
     })
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Object.keys(object)`, which a Proxy's `ownKeys` trap can make throw.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(object: &Object) -> Result<js_sys::Array, JsValue>;
 }
 
 /// Checks that option `name` is documented.
