@@ -74,6 +74,11 @@ impl<'a> DisconnectEvent<'a> {
 
 /// `onwillreconnect`'s argument.
 #[derive(Debug, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(rename = "NIMWillReconnectEvent")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct WillReconnect {
     /// 1 for the first retry.
@@ -84,6 +89,11 @@ pub struct WillReconnect {
 
 /// `onerror`'s argument: an error the server reported outside a request.
 #[derive(Debug, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(rename = "NIMServerError")
+)]
 pub struct ServerError<'a> {
     /// The NIM code.
     pub code: u16,
@@ -93,6 +103,11 @@ pub struct ServerError<'a> {
 
 /// What `kick` resolves with (or passes to `done`).
 #[derive(Debug, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(rename = "NIMKickResult")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct KickOutcome<'a> {
     /// The ids of the devices that were online and have been kicked.
