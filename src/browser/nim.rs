@@ -179,6 +179,19 @@ impl Nim {
     }
 }
 
+/// `free()`, or the garbage collector once the registry let go of the object:
+/// destroys the instance as `destroy()` without `done` does, so the account is not
+/// left logged in behind an object nobody can reach.
+impl Drop for Nim {
+    fn drop(&mut self) {
+        if self.shared.borrow().lifecycle == Lifecycle::Live {
+            unregister(&self.shared);
+            let (done, _) = Done::new(None);
+            drive(&self.shared, Input::Destroy(done));
+        }
+    }
+}
+
 impl Nim {
     /// Only `destroy` may be called after `destroy`.
     fn live(&self) -> Result<(), NimError> {

@@ -184,7 +184,7 @@ export class NIM {
   isConnected(): boolean;
   /** The account's other devices online now. */
   getLoginPorts(): NIMLoginPort[];
-  /** Releases this JavaScript object (wasm-bindgen's); the instance lives on. Use `destroy()`. */
+  /** Releases this JavaScript object (wasm-bindgen's) and destroys the instance; prefer `destroy()`. */
   free(): void;
 }
 "#;

@@ -1,6 +1,6 @@
 //! The instance registry: one instance per account, two accounts side by side,
-//! `destroy` that empties the registry and makes later calls throw, and
-//! `NIM.rmAllInstances()` that destroys them all.
+//! `destroy` that empties the registry and makes later calls throw, `free` that
+//! destroys too, and `NIM.rmAllInstances()` that destroys them all.
 
 use crate::helpers::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -204,5 +204,36 @@ async fn bad_options_throw_at_once_naming_the_option() {
         ])],
     )
     .unwrap();
+    reset().await;
+}
+
+#[wasm_bindgen_test]
+async fn free_destroys_the_instance_and_the_account_starts_over() {
+    let env = Env::get();
+    reset().await;
+    let app = env.app("multi");
+    let account = unique("freed");
+    env.create_account(&app, &account, "tok").await;
+    let mut recorder = Recorder::new();
+    let freed = get_instance(&recorder.options(&env, &app, &account, "tok")).unwrap();
+    recorder.wait("onconnect", 5_000).await;
+    let before = recorder.names();
+
+    call(&freed, "free", &[]).unwrap();
+    assert!(
+        call(&freed, "getLoginStatus", &[]).is_err(),
+        "a freed object's methods throw"
+    );
+    let mut fresh_recorder = Recorder::new();
+    let fresh = get_instance(&fresh_recorder.options(&env, &app, &account, "tok")).unwrap();
+    assert!(!js_sys::Object::is(&freed, &fresh), "a new instance");
+    fresh_recorder.wait("onconnect", 5_000).await;
+    assert_eq!(call(&fresh, "getLoginStatus", &[]).unwrap(), 1);
+    sleep(300).await;
+    assert_eq!(
+        recorder.names(),
+        before,
+        "the freed instance was silenced: no callback after free"
+    );
     reset().await;
 }
