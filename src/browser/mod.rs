@@ -100,11 +100,11 @@ fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
     serde_wasm_bindgen::to_value(value).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A JavaScript handler made in Rust. The driver owns those of the socket, the page
-/// and the timer, and drops them (detached first) when it is done with them; a
-/// Promise's handlers are handed to JavaScript (`into_js_value`), whose garbage
-/// collector frees them with the Promise, since a Promise cannot be detached from.
-/// `Fn`, as the instance's methods (`nim.rs`) are: both then share one glue helper.
+/// A JavaScript handler made in Rust. The driver owns those of the socket and the
+/// page, and drops them (detached first) when it is done with them; a Promise's
+/// handlers are handed to JavaScript (`into_js_value`), whose garbage collector frees
+/// them with the Promise, since a Promise cannot be detached from. (The timer is a
+/// gloo-timers `Timeout`, which owns its own closure.)
 type Listener = wasm_bindgen::closure::Closure<dyn Fn(wasm_bindgen::JsValue)>;
 
 /// One input to an instance: a method call, or what the browser or a user
@@ -139,8 +139,8 @@ enum Input {
 /// closure per instance, which feeds the input to it.
 type Sink = std::rc::Rc<dyn Fn(Input)>;
 
-/// A handler that reports `read(id, its argument)` to `sink`. Every socket, LBS,
-/// page and timer handler is one of these: a single closure type, since each one
+/// A handler that reports `read(id, its argument)` to `sink`. Every socket, LBS
+/// and page handler is one of these: a single closure type, since each one
 /// adds its own glue to the wasm.
 fn listener(sink: &Sink, id: u32, read: fn(u32, JsValue) -> Input) -> Listener {
     let sink = sink.clone();
