@@ -60,17 +60,19 @@ impl Nim {
     /// on first use; later calls merge `options` into it and call `connect()`.
     #[wasm_bindgen(js_name = getInstance, skip_typescript)]
     pub fn get_instance(options: JsValue) -> Result<JsValue, JsValue> {
-        let account = super::get(&options, "account")
+        // Read first, with nothing borrowed: a getter of `options` is user code, and
+        // may call into any instance.
+        let given = Options::given(&options)?;
+        let account = super::get(&given, "account")
             .as_string()
             .unwrap_or_default();
         if let Some((object, shared)) = find(&account) {
-            // Not borrowed while parsing: a getter of `options` is user code.
             let live = shared.borrow().options.clone();
-            let merged = Options::parse(&options, Some(&live), Source::MergeInstance)?;
+            let merged = Options::merge(&given, Some(&live), Source::MergeInstance)?;
             drive(&shared, Input::Connect(Some(merged)));
             return Ok(object);
         }
-        let parsed = Options::parse(&options, None, Source::GetInstance)?;
+        let parsed = Options::merge(&given, None, Source::GetInstance)?;
         let connect = !parsed.skip_connection_on_initialize;
         let shared = Instance::create(parsed);
         let object = JsValue::from(Nim {
@@ -139,9 +141,10 @@ impl Nim {
     #[wasm_bindgen(js_name = setOptions, skip_typescript)]
     pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
         self.live()?;
-        // Not borrowed while parsing: a getter of `options` is user code.
+        // Read first, with nothing borrowed: a getter of `options` is user code.
+        let given = Options::given(&options)?;
         let live = self.shared.borrow().options.clone();
-        let parsed = Options::parse(&options, Some(&live), Source::SetOptions)?;
+        let parsed = Options::merge(&given, Some(&live), Source::SetOptions)?;
         drive(&self.shared, Input::SetOptions(parsed));
         Ok(())
     }

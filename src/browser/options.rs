@@ -3,11 +3,11 @@
 //!
 //! The options given so far are kept merged in one plain object of the SDK's own.
 //! Each call (`getInstance`, a later `getInstance` for the account, `setOptions`)
-//! reads each key of the caller's object once (a getter is user code), checks that
-//! the key is documented, merges the values into a copy of that object, and then
-//! deserializes the copy into [`OptionValues`] and [`Callbacks`] with
-//! serde-wasm-bindgen: no user code runs from there on. Nothing changes when a
-//! check fails.
+//! first reads each key of the caller's object once ([`Options::given`]: a getter
+//! is user code) and checks that the key is documented; from then on only the SDK's
+//! own objects are read. The values are merged into a copy of the live options,
+//! which is deserialized into [`OptionValues`] with serde-wasm-bindgen and checked
+//! ([`Options::merge`]). Nothing changes when a check fails.
 
 use crate::core::text::concat;
 use js_sys::{Function, Object};
@@ -118,9 +118,10 @@ pub struct Options {
 }
 
 impl Options {
-    /// Reads `value` over `base` (the live merged options, for merges and
-    /// `setOptions`).
-    pub fn parse(value: &JsValue, base: Option<&Object>, source: Source) -> Result<Self, NimError> {
+    /// The options the caller gave: every documented key of `value` whose value is
+    /// not `undefined`, each read once (a getter is user code and may answer
+    /// differently each time), in a plain object of the SDK's own.
+    pub fn given(value: &JsValue) -> Result<Object, NimError> {
         if !value.is_object() {
             return Err(NimError::new(
                 ErrorCode::InvalidArgument,
@@ -128,37 +129,44 @@ impl Options {
             ));
         }
         let object: &Object = value.unchecked_ref();
-        let merged = Object::new();
-        if let Some(base) = base {
-            Object::assign(&merged, base);
-        }
         let keys = own_keys(object).map_err(|_| {
             NimError::new(
                 ErrorCode::InvalidArgument,
                 "options could not be read (its keys threw)",
             )
         })?;
-        for at in 0..keys.length() {
-            let key = keys.get(at);
-            let name = key.as_string().unwrap_or_default();
-            // Read once: a getter is user code and may answer differently each time.
+        let given = Object::new();
+        for key in keys.iter() {
             let v = js_sys::Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
             // An `undefined` value leaves the option as it was.
             if v.is_undefined() {
                 continue;
             }
+            let name = key.as_string().unwrap_or_default();
             check_known(&name)?;
-            if name == "account" {
-                let same = base.is_some_and(|b| get(b, "account").as_string() == v.as_string());
-                if source == Source::SetOptions || (source == Source::MergeInstance && !same) {
-                    return Err(NimError::new(
-                        ErrorCode::UnknownOption,
-                        "option `account` cannot change; use another instance",
-                    ));
-                }
-            }
-            super::set(&merged, &name, &v);
+            super::set(&given, &name, &v);
         }
+        Ok(given)
+    }
+
+    /// The options `given` (from [`Options::given`]) over `base`, the live merged
+    /// options for merges and `setOptions`.
+    pub fn merge(given: &Object, base: Option<&Object>, source: Source) -> Result<Self, NimError> {
+        let account = get(given, "account");
+        if !account.is_undefined() {
+            let same = base.is_some_and(|b| get(b, "account").as_string() == account.as_string());
+            if source == Source::SetOptions || (source == Source::MergeInstance && !same) {
+                return Err(NimError::new(
+                    ErrorCode::UnknownOption,
+                    "option `account` cannot change; use another instance",
+                ));
+            }
+        }
+        let merged = Object::new();
+        if let Some(base) = base {
+            Object::assign(&merged, base);
+        }
+        Object::assign(&merged, given);
         Options::derive(merged)
     }
 
