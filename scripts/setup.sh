@@ -3,12 +3,11 @@
 #   1. a Rust toolchain whose rustc has the wasm32-unknown-unknown std
 #      (the default one; else `rustup target add`; else Debian's rustc-web with a
 #      wasm32 std built once from its source, see docs/DEVELOPING.md);
-#      and the std's source (rust-src), from which the package build rebuilds the std;
 #   2. wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, and wasm-pack;
 #   3. Chromium and its matching chromedriver (only with --browser);
 #      PostgreSQL and Redis for the cross-node tests (only with --services);
 #      the nightly toolchain and cargo-fuzz for the fuzzing step (only with --fuzz);
-#   4. the npm dev dependencies.
+#   4. the npm dev dependencies (binaryen's wasm-opt among them, which wasm-pack runs).
 # It writes .toolchain.env, which the other scripts source to pick the toolchain.
 # When everything is present it takes a few seconds.
 set -euo pipefail
@@ -91,15 +90,6 @@ else
 fi
 has_wasm_std "$TOOLCHAIN" || { echo "setup: no wasm32 std for $(rustc --version)" >&2; exit 1; }
 say "rust: $(rustc --version) with the wasm32 std${TOOLCHAIN:+ (toolchain $TOOLCHAIN)}"
-# The std's source: scripts/build.sh rebuilds the std with the SDK (-Zbuild-std) to
-# make the package smaller. Debian's rustc-web has it from rust-web-src.
-if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
-  say "rustup component add rust-src (once)"
-  rustup component add rust-src >/dev/null 2>&1 || true
-  [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] \
-    || { echo "setup: no std source (rust-src) for $(rustc --version)" >&2; exit 1; }
-fi
-command -v wasm-opt >/dev/null || apt_install binaryen
 
 # ---- 2. wasm-bindgen-cli (exact version) and wasm-pack ------------------------------
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: every test. Native tests of the workspace, then the SDK's browser tests
-# in headless Chromium against a real nim-server on a free loopback port, then the
-# TypeScript usage check. Exits non-zero if anything failed.
+# `npm test`: every test. Native tests of the workspace, the SDK package and its size
+# budget, the TypeScript usage check, then the SDK's browser tests in headless
+# Chromium against a real nim-server on a free loopback port, and the rest below.
+# Exits non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "$0")/env.sh" --browser --services --fuzz
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -14,8 +15,11 @@ cargo clippy -q --target wasm32-unknown-unknown -p nim-wasm --all-targets -- -D 
 step "native tests (cargo test --workspace)"
 cargo test --workspace
 
-step "SDK package (npm run build)"
+step "SDK package (npm run build) and its size budget"
 bash scripts/build.sh
+# Over budget fails the run, at its end: the tests below still run and report.
+SIZE_OK=1
+node scripts/package-size.mjs pkg --check || SIZE_OK=0
 
 step "TypeScript typings (tsc --noEmit over tests/ts)"
 npx tsc --noEmit -p tests/ts
@@ -57,4 +61,5 @@ bash scripts/test-cluster.sh
 step "reliability: log secrets check and bounded fuzzing (scripts/test-reliability.sh)"
 bash scripts/test-reliability.sh
 
+[ "$SIZE_OK" = 1 ] || { echo "the SDK package is over its size budget (see above)" >&2; exit 1; }
 step "all tests passed"

@@ -9,16 +9,14 @@
 //!   close a socket), the next timer deadline and events (callbacks, settled
 //!   requests) come out. Reconnect backoff is its own small machine
 //!   ([`Backoff`](crate::core::Backoff): exponential, capped, then full jitter). The core builds and
-//!   is tested natively with simulated time (`tests/core_*.rs`).
-//! - [`wire`] turns protocol messages and callback payloads into JavaScript values
-//!   and back. It is written against a tiny `Json` trait rather than serde, so the
-//!   browser's own `JSON` does the text and the wasm stays small; the native tests
-//!   check it against the `nim-protocol` crate's serde output.
+//!   is tested natively with simulated time (`tests/native/`).
+//! - [`payload`] holds the arguments of the user's callbacks as serde types; the
+//!   wire messages are the `nim-protocol` crate's. In the browser,
+//!   serde-wasm-bindgen turns both into JavaScript values and back, and the
+//!   browser's own `JSON` does the text.
 //! - `browser` (wasm32 only) is the driver: it owns the WebSocket, the one timer and
 //!   the page listeners of each instance, releases them when the session ends, and
 //!   exposes the `NIM` class with its TypeScript typings.
-//! - `heap` (wasm32) is the global allocator: power-of-two size classes with free
-//!   lists, a fraction of dlmalloc's code, since the wasm has a size budget.
 //!
 //! # The run loop
 //!
@@ -38,10 +36,10 @@
 //! a callback that throws is reported through `logFunc` or the console.
 
 pub mod core;
-pub mod wire;
+pub mod payload;
 
 #[cfg(any(target_arch = "wasm32", test))]
-mod heap;
+mod field_names;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

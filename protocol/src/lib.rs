@@ -24,9 +24,15 @@
 //! ```
 //!
 //! The crate has no I/O and no JSON library: the server encodes with `serde_json`,
-//! the SDK with the browser's own `JSON`.
+//! the SDK with the browser's own `JSON` and `serde-wasm-bindgen`. A field marked
+//! `#[serde(default)]` may be absent on the wire; every other field is required.
+//!
+//! The SDK reads a server message with [`ServerMessage::from_tagged`]: it looks at `t`
+//! itself and deserializes the one struct it names, since serde's internally tagged
+//! enums first buffer the whole object into a generic value (a second JSON model in
+//! the wasm). Both paths accept the same objects; the crate's tests check that.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 pub mod close;
 pub mod code;
@@ -79,6 +85,29 @@ pub enum ServerMessage {
     Pong,
     /// A request could not be served, or a frame could not be understood.
     Error(ErrorReply),
+}
+
+impl ServerMessage {
+    /// The message named by `t`, its other fields read from `fields` (the whole
+    /// object; `t` itself is ignored there). `Ok(None)` for a `t` this version does not
+    /// know.
+    pub fn from_tagged<'de, D: Deserializer<'de>>(
+        t: &str,
+        fields: D,
+    ) -> Result<Option<ServerMessage>, D::Error> {
+        let message = match t {
+            "loginOk" => ServerMessage::LoginOk(LoginOk::deserialize(fields)?),
+            "loginFailed" => ServerMessage::LoginFailed(LoginFailed::deserialize(fields)?),
+            "loginPorts" => ServerMessage::LoginPorts(LoginPortsChange::deserialize(fields)?),
+            "kickResult" => ServerMessage::KickResult(KickResult::deserialize(fields)?),
+            "kicked" => ServerMessage::Kicked(Kicked::deserialize(fields)?),
+            "logoutOk" => ServerMessage::LogoutOk(LogoutOk::deserialize(fields)?),
+            "pong" => ServerMessage::Pong,
+            "error" => ServerMessage::Error(ErrorReply::deserialize(fields)?),
+            _ => return Ok(None),
+        };
+        Ok(Some(message))
+    }
 }
 
 /// The kind of device a connection belongs to, as NIM names it.
@@ -195,6 +224,7 @@ pub struct LoginOk {
     /// The account's other live devices (never this connection).
     pub ports: Vec<LoginPort>,
     /// The server closes the connection (4003) when it hears nothing for this many ms.
+    #[serde(default)]
     pub idle_timeout: u32,
 }
 
@@ -203,16 +233,21 @@ pub struct LoginOk {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionInfo {
     /// The device id of the account's previous login, or empty.
+    #[serde(default)]
     pub last_login_device_id: String,
     /// This connection's `customTag`.
+    #[serde(default)]
     pub custom_tag: String,
     /// Server-assigned id of this connection.
     pub connection_id: String,
     /// The client's IP address as the server sees it.
+    #[serde(default)]
     pub ip: String,
     /// The client's source port as the server sees it.
+    #[serde(default)]
     pub port: String,
     /// Country code of `ip`, or empty when unknown.
+    #[serde(default)]
     pub country: String,
 }
 
@@ -225,6 +260,7 @@ pub struct LoginFailed {
     /// NIM login code: 302, 403, 404, 416, 417, 422, ...
     pub code: u16,
     /// Human-readable reason.
+    #[serde(default)]
     pub message: String,
 }
 
@@ -236,20 +272,26 @@ pub struct LoginPort {
     #[serde(rename = "type")]
     pub device_type: DeviceType,
     /// The device's operating system description.
+    #[serde(default)]
     pub os: String,
     /// The device's hardware address, or empty.
+    #[serde(default)]
     pub mac: String,
     /// The device's id.
     pub device_id: String,
     /// The account the device is logged in as.
+    #[serde(default)]
     pub account: String,
     /// The device's `customTag`.
+    #[serde(default)]
     pub custom_tag: String,
     /// The device's `customClientType`, 0 when unset.
+    #[serde(default)]
     pub custom_client_type: u32,
     /// Server-assigned id of the device's connection.
     pub connection_id: String,
     /// The device's IP address.
+    #[serde(default)]
     pub ip: String,
     /// Login time, ms since the Unix epoch.
     pub time: u64,
@@ -340,5 +382,6 @@ pub struct ErrorReply {
     /// A code from [`code`].
     pub code: u16,
     /// Human-readable reason.
+    #[serde(default)]
     pub message: String,
 }

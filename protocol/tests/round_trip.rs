@@ -27,11 +27,21 @@ fn client_round_trip(msg: ClientMessage) -> Value {
     serde_json::from_str(&text).expect("json")
 }
 
+/// Encodes `msg` and decodes it back both ways: through the derived tagged enum (as
+/// the server's tests read it) and through `from_tagged` (as the SDK reads it).
 fn server_round_trip(msg: ServerMessage) -> Value {
     let text = serde_json::to_string(&msg).expect("encode");
     let back: ServerMessage = serde_json::from_str(&text).expect("decode");
     assert_eq!(back, msg);
-    serde_json::from_str(&text).expect("json")
+    let value: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(read_tagged(&value), Some(msg));
+    value
+}
+
+/// What the SDK reads from `value`: `None` for an unknown `t` or a malformed message.
+fn read_tagged(value: &Value) -> Option<ServerMessage> {
+    let t = value.get("t")?.as_str()?;
+    ServerMessage::from_tagged(t, value).ok().flatten()
 }
 
 #[test]
@@ -159,6 +169,58 @@ fn pushes_and_replies_round_trip() {
         v,
         json!({"t": "error", "code": 400, "message": "invalid JSON"})
     );
+}
+
+#[test]
+fn server_messages_read_with_only_their_required_fields() {
+    let port = json!({"type": "Web", "deviceId": "d2", "connectionId": "c-2",
+        "time": 5, "online": true});
+    let read = read_tagged(&json!({"t": "loginOk", "id": 1,
+        "connection": {"connectionId": "c-1"}, "ports": [port]}));
+    let Some(ServerMessage::LoginOk(ok)) = read else {
+        panic!("loginOk: {read:?}")
+    };
+    assert_eq!(ok.idle_timeout, 0);
+    assert_eq!(ok.connection.connection_id, "c-1");
+    assert_eq!(ok.connection.ip, "");
+    let port = &ok.ports[0];
+    assert_eq!((port.os.as_str(), port.custom_client_type), ("", 0));
+    let read = read_tagged(&json!({"t": "loginFailed", "id": 1, "code": 302}));
+    assert!(matches!(read, Some(ServerMessage::LoginFailed(f)) if f.message.is_empty()));
+    let read = read_tagged(&json!({"t": "kicked", "reason": "serverKick"}));
+    assert!(matches!(read, Some(ServerMessage::Kicked(k)) if k.from.is_none()));
+    let read = read_tagged(&json!({"t": "error", "code": 400}));
+    assert!(matches!(read, Some(ServerMessage::Error(e)) if e.id.is_none()));
+}
+
+#[test]
+fn server_messages_missing_a_required_field_are_refused() {
+    for bad in [
+        json!({"t": "loginOk", "id": 1, "ports": []}),
+        json!({"t": "loginOk", "id": 1, "connection": {}, "ports": []}),
+        json!({"t": "loginOk", "id": 1, "connection": {"connectionId": "c"},
+            "ports": [{"type": "Web", "deviceId": "d", "time": 1, "online": true}]}),
+        json!({"t": "loginOk", "id": 1, "connection": {"connectionId": "c"},
+            "ports": [{"type": "Fridge", "deviceId": "d", "connectionId": "c",
+                "time": 1, "online": true}]}),
+        json!({"t": "loginFailed", "id": 1}),
+        json!({"t": "loginFailed", "id": 1, "code": 70000}),
+        json!({"t": "loginPorts"}),
+        json!({"t": "kickResult", "id": 1}),
+        json!({"t": "kickResult", "id": 1.5, "deviceIds": []}),
+        json!({"t": "kicked"}),
+        json!({"t": "kicked", "reason": "bored"}),
+        json!({"t": "logoutOk"}),
+        json!({"t": "logoutOk", "id": -1}),
+        json!({"t": "error", "message": "no code"}),
+        json!({"t": "fly"}),
+    ] {
+        assert_eq!(read_tagged(&bad), None, "{bad}");
+        assert!(
+            serde_json::from_value::<ServerMessage>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
 }
 
 #[test]

@@ -2,45 +2,39 @@
 //! is caught and reported under its name, never propagated into the SDK.
 
 use crate::core::text::concat;
-use js_sys::{Function, Object};
-use wasm_bindgen::{JsCast, JsValue};
-
-use super::get;
+use js_sys::Function;
+use wasm_bindgen::JsValue;
 
 /// The functions the user passed in the options, and `debug`.
-///
-/// The functions stay in the object of merged options (see `options.rs`), keyed by
-/// option name (`onconnect`, `logFunc`, ...): one path looks up and calls every one
-/// of them, and a `null` there removes one. The object is never changed once
-/// parsed, so clones may share it.
 #[derive(Debug, Clone)]
 pub struct Callbacks {
-    merged: Object,
-    /// Whether debug lines are logged (`debug`).
+    /// `onconnect(info)`.
+    pub onconnect: Option<Function>,
+    /// `ondisconnect(event)`.
+    pub ondisconnect: Option<Function>,
+    /// `onwillreconnect({retryCount, duration})`.
+    pub onwillreconnect: Option<Function>,
+    /// `onloginportschange(ports)`.
+    pub onloginportschange: Option<Function>,
+    /// `onerror({code, message})`.
+    pub onerror: Option<Function>,
+    /// `reconnectDelayProvider(proposed)`.
+    pub reconnect_delay_provider: Option<Function>,
+    /// `logFunc(level, message, detail)`.
+    pub log_func: Option<Function>,
+    /// Whether debug lines are logged.
     pub debug: bool,
 }
 
-impl Callbacks {
-    /// The callbacks of the merged options `merged`.
-    pub fn new(merged: Object, debug: bool) -> Callbacks {
-        Callbacks { merged, debug }
-    }
-
-    /// The merged options object.
-    pub fn merged(&self) -> &Object {
-        &self.merged
-    }
-
-    /// The function of option `name`, if set.
-    pub fn get(&self, name: &str) -> Option<Function> {
-        let value = get(&self.merged, name);
-        value.is_function().then(|| value.unchecked_into())
-    }
-}
-
-/// Calls the option `name` with `arg` if set; a throw is reported and yields `None`.
-pub fn call(callbacks: &Callbacks, name: &str, arg: &JsValue) -> Option<JsValue> {
-    let function = callbacks.get(name)?;
+/// Calls `function` (option `name`) with `arg` if set; a throw is reported and
+/// yields `None`.
+pub fn call(
+    callbacks: &Callbacks,
+    function: Option<&Function>,
+    name: &str,
+    arg: &JsValue,
+) -> Option<JsValue> {
+    let function = function?;
     match function.call1(&JsValue::UNDEFINED, arg) {
         Ok(result) => Some(result),
         Err(thrown) => {
@@ -67,7 +61,7 @@ pub fn debug(callbacks: &Callbacks, line: &str) {
 fn log(callbacks: &Callbacks, error: bool, message: &str, detail: &JsValue) {
     let message = JsValue::from_str(&concat(&["nim-wasm: ", message]));
     let level = JsValue::from_str(if error { "error" } else { "debug" });
-    if let Some(log) = callbacks.get("logFunc") {
+    if let Some(log) = &callbacks.log_func {
         let logged = if error {
             log.call3(&JsValue::UNDEFINED, &level, &message, detail)
         } else {

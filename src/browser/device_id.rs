@@ -78,11 +78,9 @@ pub fn random_seed() -> u64 {
     u64::from_le_bytes(bytes)
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// The global `crypto.getRandomValues` (a window's or a worker's). Every engine
-    /// that runs the package has it (it needs `WebAssembly`, `FinalizationRegistry`
-    /// and `TextEncoder`, which came later), in insecure contexts too.
-    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
-    fn random_bytes(bytes: &mut [u8]);
+/// Fills `bytes` from the platform's randomness (getrandom: `crypto.getRandomValues`
+/// in a browser). Every engine that runs the package has it, in insecure contexts
+/// too; should it fail, the bytes stay zero and only the ids' uniqueness suffers.
+fn random_bytes(bytes: &mut [u8]) {
+    let _ = getrandom::fill(bytes);
 }

@@ -23,9 +23,11 @@ use super::lbs::LbsRequest;
 use super::options::Options;
 use super::page::{PageEvent, PageListeners};
 use super::socket::{Socket, SocketEvent};
-use super::timer::Timer;
+use super::to_js;
 use crate::core::{Action, Event, KickTicket, RetryTicket, Session, SocketId};
-use crate::wire::payload;
+use crate::payload::{DisconnectEvent, KickOutcome, ServerError, WillReconnect};
+use gloo_timers::callback::Timeout;
+use js_sys::Object;
 
 /// The instance as the closures and the registry hold it.
 pub type Shared = Rc<RefCell<Instance>>;
@@ -45,15 +47,18 @@ pub enum Lifecycle {
 pub struct Instance {
     /// The protocol state machine.
     pub session: Session,
-    /// The user's callbacks, with the live options.
+    /// The user's callbacks.
     pub callbacks: Callbacks,
+    /// The options given so far, merged: the base of `setOptions` and later
+    /// `getInstance` calls.
+    pub options: Object,
     /// Whether the instance may still be used.
     pub lifecycle: Lifecycle,
     socket: Option<(SocketId, Socket)>,
     /// LBS requests in flight; each leaves when it settles, and is aborted once the
     /// session no longer waits for it.
     lbs: Vec<LbsRequest>,
-    timer: Option<(u64, Timer)>,
+    timer: Option<(u64, Timeout)>,
     page: Option<PageListeners>,
     kicks: Vec<(KickTicket, Done)>,
     disconnects: Vec<Done>,
@@ -70,6 +75,7 @@ impl Instance {
             RefCell::new(Instance {
                 session: Session::new(options.config, random_seed()),
                 callbacks: options.callbacks,
+                options: options.merged,
                 lifecycle: Lifecycle::Live,
                 socket: None,
                 lbs: Vec::new(),
@@ -104,6 +110,7 @@ impl Instance {
     fn set_options(&mut self, now: u64, options: Options) {
         self.session.set_config(now, options.config);
         self.callbacks = options.callbacks;
+        self.options = options.merged;
     }
 
     /// Performs the session's actions, re-arms the timer, and keeps the page
@@ -145,7 +152,7 @@ impl Instance {
             None => self.timer = None,
             Some(timer) if self.timer.as_ref().map(|t| t.0) != Some(timer.at) => {
                 let delay = timer.at.saturating_sub(now) + 1;
-                let timeout = Timer::new(delay.min(i32::MAX as u64) as u32, &self.sink);
+                let timeout = super::timer::start(delay.min(i32::MAX as u64) as u32, &self.sink);
                 self.timer = Some((timer.at, timeout));
             }
             Some(_) => {}
@@ -309,24 +316,29 @@ fn dispatch(shared: &Shared) {
 /// Calls the user code for one event; `silent` after `destroy()`.
 #[inline(never)]
 fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
-    let user = |name: &str, arg: &JsValue| {
+    let user = |function: &Option<js_sys::Function>, name: &str, arg: &JsValue| {
         if silent {
             None
         } else {
-            call(cb, name, arg)
+            call(cb, function.as_ref(), name, arg)
         }
     };
     match event {
         Event::Connect(info) => {
-            user("onconnect", &payload::connect_info(&info));
+            user(&cb.onconnect, "onconnect", &to_js(&info));
         }
         Event::LoginPortsChange(ports) => {
-            user("onloginportschange", &payload::login_ports(&ports));
+            let arg = to_js(&ports);
+            user(&cb.onloginportschange, "onloginportschange", &arg);
         }
         Event::RetryDelayNeeded { ticket, proposed } => {
             let delay = JsValue::from(proposed as f64);
-            let provided = user("reconnectDelayProvider", &delay).and_then(|v| v.as_f64());
-            drive(shared, Input::RetryDelay(ticket, provided));
+            let provider = &cb.reconnect_delay_provider;
+            let provided = user(provider, "reconnectDelayProvider", &delay);
+            drive(
+                shared,
+                Input::RetryDelay(ticket, provided.and_then(|v| v.as_f64())),
+            );
         }
         Event::WillReconnect {
             ticket,
@@ -334,18 +346,25 @@ fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
             duration,
             gated,
         } => {
-            let arg = payload::will_reconnect(retry_count, duration);
-            let returned = user("onwillreconnect", &arg);
+            let arg = to_js(&WillReconnect {
+                retry_count,
+                duration,
+            });
+            let returned = user(&cb.onwillreconnect, "onwillreconnect", &arg);
             if gated {
                 release_retry_after(shared, ticket, returned);
             }
         }
         Event::Disconnect(disconnect) => {
-            user("ondisconnect", &payload::disconnect(&disconnect));
+            let arg = to_js(&DisconnectEvent::new(&disconnect));
+            user(&cb.ondisconnect, "ondisconnect", &arg);
         }
         Event::Error { code, message } => {
-            let arg = payload::server_error(code, &message);
-            user("onerror", &arg);
+            let arg = to_js(&ServerError {
+                code,
+                message: &message,
+            });
+            user(&cb.onerror, "onerror", &arg);
         }
         Event::KickSettled { ticket, outcome } => {
             let done = {
@@ -355,7 +374,7 @@ fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
             };
             if let Some(done) = done {
                 match outcome {
-                    Ok(ids) => done.succeed(cb, &payload::kick_result(&ids)),
+                    Ok(ids) => done.succeed(cb, &to_js(&KickOutcome { device_ids: &ids })),
                     Err(failure) => done.fail(cb, &NimError::from(failure).to_js()),
                 }
             }

@@ -10,14 +10,13 @@ use wasm_bindgen::prelude::*;
 use super::{listener, then, Input, Listener, Sink};
 use crate::core::text::decimal;
 use crate::core::FetchId;
-use crate::wire::Json;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (a window's or a worker's). It does not throw: whatever
-    /// fails (a malformed URL included) rejects the Promise.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Promise;
+    /// The global `fetch` (a window's or a worker's). Whatever fails (a malformed URL
+    /// included) rejects the Promise; a throw (no `fetch` at all) is caught too.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
 
     type AbortController;
     #[wasm_bindgen(constructor)]
@@ -26,10 +25,10 @@ extern "C" {
     fn abort(this: &AbortController);
 
     type FetchResponse;
-    /// The Promise of the parsed body: a rejected one, never a throw, when the body
-    /// cannot be read or parsed.
-    #[wasm_bindgen(method)]
-    fn json(this: &FetchResponse) -> JsValue;
+    /// The Promise of the parsed body: a rejected one when the body cannot be read
+    /// or parsed.
+    #[wasm_bindgen(catch, method)]
+    fn json(this: &FetchResponse) -> Result<Promise, JsValue>;
 }
 
 /// The addresses of a `code: 200` reply, or what went wrong.
@@ -64,13 +63,19 @@ impl LbsRequest {
         let response = Listener::new(move |response: JsValue| {
             let response: FetchResponse = response.unchecked_into();
             // The derived Promise is not needed: the handlers report everything.
-            let _ = then(&response.json(), &read, &failed_fn);
+            let body = response
+                .json()
+                .unwrap_or_else(|error| Promise::reject(&error));
+            let _ = then(&body, &read, &failed_fn);
         })
         .into_js_value();
         let init = js_sys::Object::new();
         super::set(&init, "signal", &super::get(&controller, "signal"));
         // The derived Promise is not needed: the handlers report everything.
-        let _ = then(&global_fetch(url, &init), &response, &failed);
+        // A throw becomes a rejection: the handlers report it after this call returns,
+        // as they report everything else.
+        let fetched = global_fetch(url, &init).unwrap_or_else(|error| Promise::reject(&error));
+        let _ = then(&fetched, &response, &failed);
         LbsRequest { fetch, controller }
     }
 
@@ -82,18 +87,17 @@ impl LbsRequest {
 
 /// The `link` list of a `{"code":200,"link":[...]}` body.
 fn links(body: &JsValue) -> LbsReply {
-    let code = body.field("code").and_then(|c| c.number()).unwrap_or(0.0);
+    let code = super::get(body, "code").as_f64().unwrap_or(0.0);
     if code != 200.0 {
         return Err(concat(&["LBS answered code ", &decimal(code as u64)]));
     }
     let mut links = Vec::new();
-    for link in body
-        .field("link")
-        .and_then(|l| l.elements())
-        .unwrap_or_default()
-    {
-        if let Some(link) = link.as_string() {
-            links.push(link);
+    let list = super::get(body, "link");
+    if js_sys::Array::is_array(&list) {
+        for link in list.unchecked_ref::<js_sys::Array>().iter() {
+            if let Some(link) = link.as_string() {
+                links.push(link);
+            }
         }
     }
     Ok(links)

@@ -6,7 +6,6 @@ mod device_id;
 mod done;
 mod error;
 mod instance;
-mod json;
 mod lbs;
 mod nim;
 mod options;
@@ -19,6 +18,11 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 pub use error::{ErrorCode, NimError};
+
+// SAFETY: the package runs on single-threaded wasm32 (no atomics, no shared
+// memory), which is what `TalckWasm` requires.
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 pub use nim::Nim;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -75,29 +79,32 @@ fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsVa
         .call2(target, a, b)
 }
 
-/// `target[key] = value`, on an object of the SDK's own (see [`reflect_set`]).
+/// `target[key] = value`, on an object of the SDK's own (plain objects, an
+/// `Error`, a `WebSocket`), whose properties take any value; a throw (a frozen
+/// object) leaves the property as it was.
 fn set(target: &JsValue, key: &str, value: &JsValue) {
-    reflect_set(target, &JsValue::from_str(key), value);
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// `Reflect.set`, only ever on objects of the SDK's own (plain objects, an
-    /// `Error`, a `WebSocket`, a `NIM`), whose properties take any value without
-    /// throwing; so the import does not catch.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
-    /// `JSON.stringify` of a message the codec built: strings, numbers, booleans,
-    /// arrays and plain objects, which it cannot fail on.
-    #[wasm_bindgen(js_namespace = JSON)]
-    fn stringify(value: &JsValue) -> JsValue;
+    /// `JSON.stringify` of a message serde-wasm-bindgen built.
+    #[wasm_bindgen(catch, js_namespace = JSON)]
+    fn stringify(value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-/// A JavaScript handler made in Rust. The driver owns those of the socket, the page
-/// and the timer, and drops them (detached first) when it is done with them; a
-/// Promise's handlers are handed to JavaScript (`into_js_value`), whose garbage
-/// collector frees them with the Promise, since a Promise cannot be detached from.
-/// `Fn`, as the instance's methods (`nim.rs`) are: both then share one glue helper.
+/// `value` as a JavaScript value, through serde-wasm-bindgen: plain objects,
+/// arrays, strings, numbers and booleans. The SDK's payloads hold nothing it
+/// refuses (a `u64` stays below 2^53), so a refusal gives `undefined`.
+fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
+    serde_wasm_bindgen::to_value(value).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A JavaScript handler made in Rust. The driver owns those of the socket and the
+/// page, and drops them (detached first) when it is done with them; a Promise's
+/// handlers are handed to JavaScript (`into_js_value`), whose garbage collector frees
+/// them with the Promise, since a Promise cannot be detached from. (The timer is a
+/// gloo-timers `Timeout`, which owns its own closure.)
 type Listener = wasm_bindgen::closure::Closure<dyn Fn(wasm_bindgen::JsValue)>;
 
 /// One input to an instance: a method call, or what the browser or a user
@@ -132,8 +139,8 @@ enum Input {
 /// closure per instance, which feeds the input to it.
 type Sink = std::rc::Rc<dyn Fn(Input)>;
 
-/// A handler that reports `read(id, its argument)` to `sink`. Every socket, LBS,
-/// page and timer handler is one of these: a single closure type, since each one
+/// A handler that reports `read(id, its argument)` to `sink`. Every socket, LBS
+/// and page handler is one of these: a single closure type, since each one
 /// adds its own glue to the wasm.
 fn listener(sink: &Sink, id: u32, read: fn(u32, JsValue) -> Input) -> Listener {
     let sink = sink.clone();

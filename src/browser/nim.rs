@@ -11,7 +11,6 @@ use super::error::{ErrorCode, NimError};
 use super::instance::{drive, Instance, Lifecycle, Shared};
 use super::options::{Options, Source};
 use super::Input;
-use crate::wire::payload;
 use nim_protocol::MAX_KICK_DEVICE_IDS;
 
 /// A live instance: its account, the JS object handed out, and the instance.
@@ -48,10 +47,12 @@ fn unregister(shared: &Shared) {
 }
 
 /// The JS class `NIM`: `NIM.getInstance` and `NIM.rmAllInstances`, and the class
-/// of every instance. An instance's methods are its own properties (see
-/// [`instance_object`]); the wrapper itself holds nothing.
+/// of every instance. Its methods take `&self` only, so a callback may call any of
+/// them while another runs.
 #[wasm_bindgen(js_name = NIM, skip_typescript)]
-pub struct Nim {}
+pub struct Nim {
+    shared: Shared,
+}
 
 #[wasm_bindgen(js_class = NIM)]
 impl Nim {
@@ -59,20 +60,24 @@ impl Nim {
     /// on first use; later calls merge `options` into it and call `connect()`.
     #[wasm_bindgen(js_name = getInstance, skip_typescript)]
     pub fn get_instance(options: JsValue) -> Result<JsValue, JsValue> {
-        let account = super::get(&options, "account")
+        // Read first, with nothing borrowed: a getter of `options` is user code, and
+        // may call into any instance.
+        let given = Options::given(&options)?;
+        let account = super::get(&given, "account")
             .as_string()
             .unwrap_or_default();
         if let Some((object, shared)) = find(&account) {
-            // Not borrowed while parsing: a getter of `options` is user code.
-            let live = shared.borrow().callbacks.clone();
-            let merged = Options::parse(&options, Some(&live), Source::MergeInstance)?;
+            let live = shared.borrow().options.clone();
+            let merged = Options::merge(&given, Some(&live), Source::MergeInstance)?;
             drive(&shared, Input::Connect(Some(merged)));
             return Ok(object);
         }
-        let parsed = Options::parse(&options, None, Source::GetInstance)?;
+        let parsed = Options::merge(&given, None, Source::GetInstance)?;
         let connect = !parsed.skip_connection_on_initialize;
         let shared = Instance::create(parsed);
-        let object = instance_object(&shared);
+        let object = JsValue::from(Nim {
+            shared: shared.clone(),
+        });
         REGISTRY.with(|r| {
             r.borrow_mut().push(Registered {
                 account,
@@ -105,100 +110,102 @@ impl Nim {
     }
 }
 
-/// The instance methods; each one's number is its place here.
-const METHODS: [&str; 8] = [
-    "connect",
-    "disconnect",
-    "destroy",
-    "setOptions",
-    "kick",
-    "getLoginStatus",
-    "isConnected",
-    "getLoginPorts",
-];
-const CONNECT: u32 = 0;
-const DISCONNECT: u32 = 1;
-const DESTROY: u32 = 2;
-const SET_OPTIONS: u32 = 3;
-const KICK: u32 = 4;
-const GET_LOGIN_STATUS: u32 = 5;
-const IS_CONNECTED: u32 = 6;
-
-/// The object `getInstance` hands out for `shared`: a `NIM`, whose methods are
-/// its own properties, each one closure of the instance bound to the method's
-/// number. One closure instead of a wasm export and a glue method per method;
-/// the closure belongs to JavaScript (`into_js_value`), so the garbage collector
-/// frees it, and the instance with it, once the object is gone and the registry
-/// let go of the instance (`destroy`).
-fn instance_object(shared: &Shared) -> JsValue {
-    let object = JsValue::from(Nim {});
-    let shared = shared.clone();
-    let methods =
-        Closure::<dyn Fn(u32, JsValue) -> Result<JsValue, JsValue>>::new(move |method, options| {
-            call_method(&shared, method, options)
-        })
-        .into_js_value();
-    let methods: &Function = methods.unchecked_ref();
-    let mut number = 0;
-    while number < METHODS.len() {
-        let bound = methods.bind1(&JsValue::NULL, &JsValue::from(number as u32));
-        super::set(&object, METHODS[number], &bound);
-        number += 1;
+#[wasm_bindgen(js_class = NIM)]
+impl Nim {
+    /// `connect()`: logs in unless logged in or logging in.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn connect(&self) -> Result<(), JsValue> {
+        self.live()?;
+        drive(&self.shared, Input::Connect(None));
+        Ok(())
     }
-    object
+
+    /// `disconnect({done})`: logs out; `done` (or the Promise) fires once the
+    /// socket is really closed.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn disconnect(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        self.live()?;
+        let (done, returned) = Done::new(done_option(&options, "disconnect")?);
+        drive(&self.shared, Input::Disconnect(done));
+        Ok(returned)
+    }
+
+    /// `destroy({done})`: see [`destroy`]. Callable again after `destroy`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn destroy(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        destroy(&self.shared, &options)
+    }
+
+    /// `setOptions(options)`: applies every documented key; rejects unknown keys
+    /// and `account`.
+    #[wasm_bindgen(js_name = setOptions, skip_typescript)]
+    pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
+        self.live()?;
+        // Read first, with nothing borrowed: a getter of `options` is user code.
+        let given = Options::given(&options)?;
+        let live = self.shared.borrow().options.clone();
+        let parsed = Options::merge(&given, Some(&live), Source::SetOptions)?;
+        drive(&self.shared, Input::SetOptions(parsed));
+        Ok(())
+    }
+
+    /// `kick({deviceIds, custom, done})`: kicks other devices of this account.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn kick(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        self.live()?;
+        let (device_ids, custom) = kick_arguments(&options)?;
+        let (done, returned) = Done::new(done_option(&options, "kick")?);
+        drive(&self.shared, Input::Kick(device_ids, custom, done));
+        Ok(returned)
+    }
+
+    /// `getLoginStatus()`: 0 logged out, 1 logged in, 2 logging in, 3 waiting to
+    /// reconnect.
+    #[wasm_bindgen(js_name = getLoginStatus, skip_typescript)]
+    pub fn get_login_status(&self) -> Result<u8, JsValue> {
+        self.live()?;
+        Ok(self.shared.borrow().session.status() as u8)
+    }
+
+    /// `isConnected()`: whether the socket is open.
+    #[wasm_bindgen(js_name = isConnected, skip_typescript)]
+    pub fn is_connected(&self) -> Result<bool, JsValue> {
+        self.live()?;
+        Ok(self.shared.borrow().session.is_connected())
+    }
+
+    /// `getLoginPorts()`: the account's other devices online now.
+    #[wasm_bindgen(js_name = getLoginPorts, skip_typescript)]
+    pub fn get_login_ports(&self) -> Result<JsValue, JsValue> {
+        self.live()?;
+        Ok(super::to_js(self.shared.borrow().session.login_ports()))
+    }
 }
 
-/// Method number `method` of [`METHODS`], called with `options` (the first
-/// argument, if any). Only `destroy` may be called after `destroy`.
-fn call_method(shared: &Shared, method: u32, options: JsValue) -> Result<JsValue, JsValue> {
-    if method == DESTROY {
-        return destroy(shared, &options);
+/// `free()`, or the garbage collector once the registry let go of the object:
+/// destroys the instance as `destroy()` without `done` does, so the account is not
+/// left logged in behind an object nobody can reach.
+impl Drop for Nim {
+    fn drop(&mut self) {
+        if self.shared.borrow().lifecycle == Lifecycle::Live {
+            unregister(&self.shared);
+            let (done, _) = Done::new(None);
+            drive(&self.shared, Input::Destroy(done));
+        }
     }
-    if shared.borrow().lifecycle != Lifecycle::Live {
-        return Err(NimError::new(
+}
+
+impl Nim {
+    /// Only `destroy` may be called after `destroy`.
+    fn live(&self) -> Result<(), NimError> {
+        if self.shared.borrow().lifecycle == Lifecycle::Live {
+            return Ok(());
+        }
+        Err(NimError::new(
             ErrorCode::Destroyed,
             "this NIM instance was destroyed; call NIM.getInstance for a new one",
-        )
-        .into());
+        ))
     }
-    let returned = match method {
-        // `connect()`: logs in unless logged in or logging in.
-        CONNECT => {
-            drive(shared, Input::Connect(None));
-            JsValue::UNDEFINED
-        }
-        // `disconnect({done})`: logs out; `done` (or the Promise) fires once the
-        // socket is really closed.
-        DISCONNECT => {
-            let (done, returned) = Done::new(done_option(&options, "disconnect")?);
-            drive(shared, Input::Disconnect(done));
-            returned
-        }
-        // `setOptions(options)`: applies every documented key; rejects unknown
-        // keys and `account`.
-        SET_OPTIONS => {
-            // Not borrowed while parsing: a getter of `options` is user code.
-            let live = shared.borrow().callbacks.clone();
-            let parsed = Options::parse(&options, Some(&live), Source::SetOptions)?;
-            drive(shared, Input::SetOptions(parsed));
-            JsValue::UNDEFINED
-        }
-        // `kick({deviceIds, custom, done})`: kicks other devices of this account.
-        KICK => {
-            let (device_ids, custom) = kick_arguments(&options)?;
-            let (done, returned) = Done::new(done_option(&options, "kick")?);
-            drive(shared, Input::Kick(device_ids, custom, done));
-            returned
-        }
-        // `getLoginStatus()`: 0 logged out, 1 logged in, 2 logging in, 3 waiting
-        // to reconnect.
-        GET_LOGIN_STATUS => JsValue::from(shared.borrow().session.status() as u8),
-        // `isConnected()`: whether the socket is open.
-        IS_CONNECTED => JsValue::from(shared.borrow().session.is_connected()),
-        // `getLoginPorts()`: the account's other devices online now.
-        _ => payload::login_ports(shared.borrow().session.login_ports()),
-    };
-    Ok(returned)
 }
 
 /// `destroy({done})`: logs out, silences the callbacks and leaves the registry;

@@ -1,13 +1,17 @@
 //! Reading the user's options object: every documented key, type-checked, with
 //! unknown keys rejected so a typo fails loudly instead of being ignored.
 //!
-//! The options given so far are kept merged in one object of the SDK's own; each
-//! call (`getInstance`, a later `getInstance` for the account, `setOptions`)
-//! checks its keys, merges them into a copy of that object, and derives the whole
-//! configuration from the copy. Nothing changes when a check fails.
+//! The options given so far are kept merged in one plain object of the SDK's own.
+//! Each call (`getInstance`, a later `getInstance` for the account, `setOptions`)
+//! first reads each key of the caller's object once ([`Options::given`]: a getter
+//! is user code) and checks that the key is documented; from then on only the SDK's
+//! own objects are read. The values are merged into a copy of the live options,
+//! which is deserialized into [`OptionValues`] with serde-wasm-bindgen and checked
+//! ([`Options::merge`]). Nothing changes when a check fails.
 
 use crate::core::text::concat;
-use js_sys::{Object, Reflect};
+use js_sys::{Function, Object};
+use serde::de::{Deserialize, Deserializer, Error as _};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::callbacks::Callbacks;
@@ -16,6 +20,7 @@ use super::error::{ErrorCode, NimError};
 use super::get;
 use crate::core::config::{self, SessionConfig};
 use crate::core::text::truncate_chars;
+use crate::field_names::field_names;
 
 /// Which call the options come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,24 +33,95 @@ pub enum Source {
     SetOptions,
 }
 
+/// Every documented option. `null` leaves one at its default (for a function: none).
+/// Numbers stay `f64` here: `core::config` checks their ranges and names the option
+/// in its error.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OptionValues {
+    app_key: Option<String>,
+    account: Option<String>,
+    token: Option<String>,
+    auth_type: Option<f64>,
+    login_ext: Option<String>,
+    custom_tag: Option<String>,
+    custom_client_type: Option<f64>,
+    need_reconnect: Option<bool>,
+    reconnection_attempts: Option<f64>,
+    quick_reconnect: Option<bool>,
+    heartbeat_interval: Option<f64>,
+    skip_connection_on_initialize: Option<bool>,
+    socket_url: Option<String>,
+    lbs_url: Option<String>,
+    default_link: Option<Links>,
+    device_id: Option<String>,
+    is_fixed_device_id: Option<bool>,
+    debug: Option<bool>,
+    #[serde(default, deserialize_with = "function")]
+    onconnect: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    ondisconnect: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    onwillreconnect: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    onloginportschange: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    onerror: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    reconnect_delay_provider: Option<Function>,
+    #[serde(default, deserialize_with = "function")]
+    log_func: Option<Function>,
+}
+
+/// `defaultLink`: one address, or an array of them.
+#[derive(Debug, Default)]
+struct Links(Vec<String>);
+
+impl<'de> Deserialize<'de> for Links {
+    /// Read from the JavaScript value itself: serde's "a string or a sequence" would
+    /// take `deserialize_any`, which brings serde-wasm-bindgen's reader of every kind
+    /// of JavaScript value (maps, iterables, BigInts) into the package.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
+        if let Some(one) = value.as_string() {
+            return Ok(Links(vec![one]));
+        }
+        let wrong = || D::Error::custom("must be a string or an array of strings");
+        let list: js_sys::Array = value.dyn_into().map_err(|_| wrong())?;
+        let links = list.iter().map(|link| link.as_string().ok_or_else(wrong));
+        links.collect::<Result<_, _>>().map(Links)
+    }
+}
+
+/// A callback option: a function, or `null` for none.
+fn function<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Function>, D::Error> {
+    let value: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
+    if value.is_null() || value.is_undefined() {
+        return Ok(None);
+    }
+    match value.dyn_into() {
+        Ok(function) => Ok(Some(function)),
+        Err(_) => Err(D::Error::custom("must be a function")),
+    }
+}
+
 /// The parsed options of one instance.
 pub struct Options {
     /// What the session needs (device id and socket URL resolved).
     pub config: SessionConfig,
-    /// The user's functions and `debug`; they hold the merged options object.
+    /// The user's functions and `debug`.
     pub callbacks: Callbacks,
+    /// The options given so far, merged: the base of the next merge.
+    pub merged: Object,
     /// `skipConnectionOnInitialize`.
     pub skip_connection_on_initialize: bool,
 }
 
 impl Options {
-    /// Reads `value` over `base` (the live options, kept with the callbacks, for
-    /// merges and `setOptions`).
-    pub fn parse(
-        value: &JsValue,
-        base: Option<&Callbacks>,
-        source: Source,
-    ) -> Result<Self, NimError> {
+    /// The options the caller gave: every documented key of `value` whose value is
+    /// not `undefined`, each read once (a getter is user code and may answer
+    /// differently each time), in a plain object of the SDK's own.
+    pub fn given(value: &JsValue) -> Result<Object, NimError> {
         if !value.is_object() {
             return Err(NimError::new(
                 ErrorCode::InvalidArgument,
@@ -53,76 +129,83 @@ impl Options {
             ));
         }
         let object: &Object = value.unchecked_ref();
-        let merged = Object::new();
-        if let Some(base) = base {
-            Object::assign(&merged, base.merged());
-        }
-        let keys = Object::keys(object);
-        for at in 0..keys.length() {
-            let key = keys.get(at);
-            let name = key.as_string().unwrap_or_default();
-            let v = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+        let keys = own_keys(object).map_err(|_| {
+            NimError::new(
+                ErrorCode::InvalidArgument,
+                "options could not be read (its keys threw)",
+            )
+        })?;
+        let given = Object::new();
+        for key in keys.iter() {
+            let v = js_sys::Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
             // An `undefined` value leaves the option as it was.
             if v.is_undefined() {
                 continue;
             }
-            check_kind(&name, &v)?;
-            if name == "account" {
-                let same =
-                    base.is_some_and(|b| get(b.merged(), "account").as_string() == v.as_string());
-                if source == Source::SetOptions || (source == Source::MergeInstance && !same) {
-                    return Err(NimError::new(
-                        ErrorCode::UnknownOption,
-                        "option `account` cannot change; use another instance",
-                    ));
-                }
-            }
-            // Setting a property of a plain object of our own cannot fail.
-            super::reflect_set(&merged, &key, &v);
+            let name = key.as_string().unwrap_or_default();
+            check_known(&name)?;
+            super::set(&given, &name, &v);
         }
+        Ok(given)
+    }
+
+    /// The options `given` (from [`Options::given`]) over `base`, the live merged
+    /// options for merges and `setOptions`.
+    pub fn merge(given: &Object, base: Option<&Object>, source: Source) -> Result<Self, NimError> {
+        let account = get(given, "account");
+        if !account.is_undefined() {
+            let same = base.is_some_and(|b| get(b, "account").as_string() == account.as_string());
+            if source == Source::SetOptions || (source == Source::MergeInstance && !same) {
+                return Err(NimError::new(
+                    ErrorCode::UnknownOption,
+                    "option `account` cannot change; use another instance",
+                ));
+            }
+        }
+        let merged = Object::new();
+        if let Some(base) = base {
+            Object::assign(&merged, base);
+        }
+        Object::assign(&merged, given);
         Options::derive(merged)
     }
 
     /// The options that `merged` holds, with every rule checked.
     fn derive(merged: Object) -> Result<Self, NimError> {
-        let m = &merged;
-        let text = |key: &str| get(m, key).as_string();
-        let flag = |key: &str, default: bool| get(m, key).as_bool().unwrap_or(default);
-        let number = |key: &str| get(m, key).as_f64();
-        let required = |key: &'static str| {
-            let value = text(key).unwrap_or_default();
+        let o = read(&merged)?;
+        let required = |key: &'static str, value: Option<String>| {
+            let value = value.unwrap_or_default();
             config::check_required(key, &value).map(|()| value)
         };
-        // Filled in field by field: a broken rule then has only `c` to drop.
         let mut c = SessionConfig::DEFAULTS;
-        c.app_key = required("appKey")?;
-        c.account = required("account")?;
-        c.token = required("token")?;
-        c.custom_tag = text("customTag").unwrap_or_default();
+        c.app_key = required("appKey", o.app_key)?;
+        c.account = required("account", o.account)?;
+        c.token = required("token", o.token)?;
+        c.custom_tag = o.custom_tag.unwrap_or_default();
         config::check_custom_tag(&c.custom_tag)?;
-        if let Some(id) = text("deviceId") {
-            config::check_device_id(&id)?;
+        if let Some(id) = &o.device_id {
+            config::check_device_id(id)?;
         }
-        c.lbs_url = text("lbsUrl");
+        c.lbs_url = o.lbs_url;
         if let Some(url) = &c.lbs_url {
             config::check_lbs_url(url)?;
         }
-        c.default_links = strings(&get(m, "defaultLink")).unwrap_or_default();
+        c.default_links = o.default_link.unwrap_or_default().0;
         config::check_default_link(&c.default_links)?;
-        if let Some(n) = number("authType") {
+        if let Some(n) = o.auth_type {
             c.auth_type = config::check_auth_type(n)?;
         }
-        if let Some(n) = number("customClientType") {
+        if let Some(n) = o.custom_client_type {
             c.custom_client_type = config::check_custom_client_type(n)?;
         }
-        if let Some(n) = number("reconnectionAttempts") {
+        if let Some(n) = o.reconnection_attempts {
             c.reconnection_attempts = config::check_reconnection_attempts(n)?;
         }
-        if let Some(n) = number("heartbeatInterval") {
+        if let Some(n) = o.heartbeat_interval {
             c.heartbeat_interval = config::check_heartbeat_interval(n)?;
         }
         // `socketUrl` pins one address; without it, LBS and `defaultLink` give them.
-        if let Some(url) = text("socketUrl") {
+        if let Some(url) = o.socket_url {
             config::check_socket_url(&url)?;
             c.socket_url = url;
             c.lbs_url = None;
@@ -131,22 +214,75 @@ impl Options {
             c.socket_url = same_origin_socket_url();
         }
         // Every rule holds: the device id may now be read from or written to storage.
-        c.device_id =
-            device_id::resolve(text("deviceId").as_deref(), flag("isFixedDeviceId", false));
+        c.device_id = device_id::resolve(
+            o.device_id.as_deref(),
+            o.is_fixed_device_id.unwrap_or(false),
+        );
         c.secure_page = page_protocol().as_deref() == Some("https:");
-        c.login_ext = text("loginExt").unwrap_or_default();
+        c.login_ext = o.login_ext.unwrap_or_default();
         c.os = user_agent();
-        c.need_reconnect = flag("needReconnect", true);
-        c.quick_reconnect = flag("quickReconnect", false);
-        let callbacks = Callbacks::new(merged.clone(), flag("debug", false));
-        c.has_delay_provider = callbacks.get("reconnectDelayProvider").is_some();
-        let config = c;
+        c.need_reconnect = o.need_reconnect.unwrap_or(true);
+        c.quick_reconnect = o.quick_reconnect.unwrap_or(false);
+        c.has_delay_provider = o.reconnect_delay_provider.is_some();
         Ok(Options {
-            config,
-            callbacks,
-            skip_connection_on_initialize: flag("skipConnectionOnInitialize", false),
+            config: c,
+            callbacks: Callbacks {
+                onconnect: o.onconnect,
+                ondisconnect: o.ondisconnect,
+                onwillreconnect: o.onwillreconnect,
+                onloginportschange: o.onloginportschange,
+                onerror: o.onerror,
+                reconnect_delay_provider: o.reconnect_delay_provider,
+                log_func: o.log_func,
+                debug: o.debug.unwrap_or(false),
+            },
+            merged,
+            skip_connection_on_initialize: o.skip_connection_on_initialize.unwrap_or(false),
         })
     }
+}
+
+/// The options `merged` holds; a value of the wrong type is an `invalidOption`
+/// naming it.
+fn read(merged: &Object) -> Result<OptionValues, NimError> {
+    let all = serde_wasm_bindgen::from_value(merged.into());
+    all.map_err(|_| {
+        // serde's errors do not say which field failed: the culprit is the key that
+        // fails alone.
+        let keys = Object::keys(merged);
+        let culprit = keys.iter().find(|key| {
+            let alone = Object::new();
+            let _ = js_sys::Reflect::set(
+                &alone,
+                key,
+                &get(merged, &key.as_string().unwrap_or_default()),
+            );
+            serde_wasm_bindgen::from_value::<OptionValues>(alone.into()).is_err()
+        });
+        let name = culprit.and_then(|key| key.as_string()).unwrap_or_default();
+        NimError::new(
+            ErrorCode::InvalidOption,
+            concat(&["option `", &name, "` has a value of the wrong type"]),
+        )
+    })
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Object.keys(object)`, which a Proxy's `ownKeys` trap can make throw.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(object: &Object) -> Result<js_sys::Array, JsValue>;
+}
+
+/// Checks that option `name` is documented.
+fn check_known(name: &str) -> Result<(), NimError> {
+    if field_names::<OptionValues>().contains(&name) {
+        return Ok(());
+    }
+    Err(NimError::new(
+        ErrorCode::UnknownOption,
+        concat(&["unknown option `", name, "`"]),
+    ))
 }
 
 /// `location.protocol` of the page, such as `"https:"`.
@@ -178,83 +314,4 @@ fn user_agent() -> String {
         .and_then(|w| get(&get(&w, "navigator"), "userAgent").as_string())
         .unwrap_or_default();
     truncate_chars(agent, 128)
-}
-
-/// What an option's value must be.
-#[derive(Clone, Copy)]
-enum Kind {
-    Text,
-    Number,
-    Flag,
-    /// A function, or `null` to remove one.
-    Function,
-    /// A string, or an array of strings.
-    List,
-}
-
-/// Every documented option and its kind.
-const OPTIONS: [(&str, Kind); 25] = [
-    ("appKey", Kind::Text),
-    ("account", Kind::Text),
-    ("token", Kind::Text),
-    ("authType", Kind::Number),
-    ("loginExt", Kind::Text),
-    ("customTag", Kind::Text),
-    ("customClientType", Kind::Number),
-    ("needReconnect", Kind::Flag),
-    ("reconnectionAttempts", Kind::Number),
-    ("quickReconnect", Kind::Flag),
-    ("heartbeatInterval", Kind::Number),
-    ("skipConnectionOnInitialize", Kind::Flag),
-    ("socketUrl", Kind::Text),
-    ("lbsUrl", Kind::Text),
-    ("defaultLink", Kind::List),
-    ("deviceId", Kind::Text),
-    ("isFixedDeviceId", Kind::Flag),
-    ("debug", Kind::Flag),
-    ("logFunc", Kind::Function),
-    ("reconnectDelayProvider", Kind::Function),
-    ("onconnect", Kind::Function),
-    ("ondisconnect", Kind::Function),
-    ("onwillreconnect", Kind::Function),
-    ("onloginportschange", Kind::Function),
-    ("onerror", Kind::Function),
-];
-
-/// Checks that option `name` is documented and `v` is of its kind.
-fn check_kind(name: &str, v: &JsValue) -> Result<(), NimError> {
-    let mut kind = None;
-    for (known, k) in OPTIONS {
-        if known == name {
-            kind = Some(k);
-        }
-    }
-    let Some(kind) = kind else {
-        return Err(NimError::new(
-            ErrorCode::UnknownOption,
-            concat(&["unknown option `", name, "`"]),
-        ));
-    };
-    let (ok, expected) = match kind {
-        Kind::Text => (v.is_string(), "a string"),
-        Kind::Number => (v.as_f64().is_some(), "a number"),
-        Kind::Flag => (v.as_bool().is_some(), "a boolean"),
-        Kind::Function => (v.is_null() || v.is_function(), "a function"),
-        Kind::List => (strings(v).is_some(), "a string or an array of strings"),
-    };
-    if ok {
-        return Ok(());
-    }
-    Err(NimError::new(
-        ErrorCode::InvalidOption,
-        concat(&["option `", name, "` must be ", expected]),
-    ))
-}
-
-/// A string, or an array of strings.
-fn strings(v: &JsValue) -> Option<Vec<String>> {
-    match v.as_string() {
-        Some(one) => Some(vec![one]),
-        None => crate::wire::read_strings(v),
-    }
 }

@@ -6,7 +6,6 @@ use web_sys::WebSocket;
 
 use crate::core::text::truncate_chars;
 use crate::core::SocketId;
-use crate::wire;
 use nim_protocol::{ClientMessage, ServerMessage};
 
 /// What a socket reports.
@@ -69,8 +68,8 @@ impl Socket {
 
     /// Sends `message` as one JSON text frame.
     pub fn send(&self, message: &ClientMessage) -> Result<(), JsValue> {
-        let value: JsValue = wire::client_message(message);
-        let text = stringify(&value);
+        let value = serde_wasm_bindgen::to_value(message)?;
+        let text = stringify(&value)?;
         invoke(&self.ws, "send", &text, &JsValue::UNDEFINED).map(drop)
     }
 }
@@ -103,9 +102,13 @@ fn read_frame(data: &JsValue) -> SocketEvent {
         Ok(value) => value,
         Err(_) => return SocketEvent::Unreadable("not JSON".into()),
     };
-    match wire::server_message(&value) {
-        Some(message) => SocketEvent::Message(message),
+    // serde's internally tagged enum would first copy the whole object into a
+    // generic value; the protocol crate dispatches on `t` itself instead.
+    let t = get(&value, "t").as_string().unwrap_or_default();
+    let fields = serde_wasm_bindgen::Deserializer::from(value);
+    match ServerMessage::from_tagged(&t, fields) {
+        Ok(Some(message)) => SocketEvent::Message(message),
         // Only a frame that is not a message of the protocol is read into Rust.
-        None => SocketEvent::Unreadable(truncate_chars(data.as_string().unwrap_or_default(), 200)),
+        _ => SocketEvent::Unreadable(truncate_chars(data.as_string().unwrap_or_default(), 200)),
     }
 }

@@ -1,6 +1,10 @@
-//! The TypeScript declarations of the JavaScript API: the `NIM` class is written
-//! here by hand (wasm-bindgen's own declarations of it are skipped) so options,
-//! payloads and codes have exact types and overloads.
+//! The TypeScript declarations of the JavaScript API that are written by hand: the
+//! `NIM` class (wasm-bindgen's own declarations of it are skipped) so options,
+//! payloads and codes have exact types and overloads, string-literal unions for
+//! codes, and the payloads tsify cannot state as exactly (the `ondisconnect` event is
+//! a union over its `code`). The other payloads' declarations are generated from
+//! their Rust types (`crate::payload`, tsify). `tests/ts` type-checks all of them
+//! against their use.
 
 use wasm_bindgen::prelude::*;
 
@@ -69,20 +73,6 @@ export type NIMDisconnectEvent =
 
 /** All `ondisconnect` codes. */
 export type NIMDisconnectCode = NIMDisconnectEvent['code'];
-
-/** `onwillreconnect`'s argument. */
-export interface NIMWillReconnectEvent {
-  /** 1 for the first retry. */
-  retryCount: number;
-  /** Delay before the retry, in ms. */
-  duration: number;
-}
-
-/** `onerror`'s argument: an error the server reported while connected. */
-export interface NIMServerError {
-  code: number;
-  message: string;
-}
 
 /** The `code` of an Error thrown (or passed to `done`) by the SDK; a number is a
  *  NIM code from the server. */
@@ -158,11 +148,6 @@ export interface NIMOptions {
 /** The options of `setOptions`: any documented key but `account`. */
 export type NIMSetOptions = Partial<Omit<NIMOptions, 'account'>>;
 
-/** `kick`'s result: the devices the server actually kicked. */
-export interface NIMKickResult {
-  deviceIds: string[];
-}
-
 /** The options of `kick`. */
 export interface NIMKickOptions {
   /** 1 to 64 device ids. */
@@ -171,7 +156,7 @@ export interface NIMKickOptions {
   custom?: string;
 }
 
-/** The connection of one NIM account. Its methods are its own properties, bound to it. */
+/** The connection of one NIM account. */
 export class NIM {
   private constructor();
   /** The account's instance: created (and connected) on first use; later calls
@@ -199,7 +184,7 @@ export class NIM {
   isConnected(): boolean;
   /** The account's other devices online now. */
   getLoginPorts(): NIMLoginPort[];
-  /** Releases the (empty) JavaScript wrapper only; use `destroy()` instead. */
+  /** Releases this JavaScript object (wasm-bindgen's) and destroys the instance; prefer `destroy()`. */
   free(): void;
 }
 "#;
