@@ -7,6 +7,7 @@
 #   2. wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, and wasm-pack;
 #   3. Chromium and its matching chromedriver (only with --browser);
 #      PostgreSQL and Redis for the cross-node tests (only with --services);
+#      the nightly toolchain and cargo-fuzz for the fuzzing step (only with --fuzz);
 #   4. the npm dev dependencies.
 # It writes .toolchain.env, which the other scripts source to pick the toolchain.
 # When everything is present it takes a few seconds.
@@ -15,10 +16,12 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 WANT_BROWSER=0
 WANT_SERVICES=0
+WANT_FUZZ=0
 for arg in "$@"; do
   case "$arg" in
     --browser) WANT_BROWSER=1 ;;
     --services) WANT_SERVICES=1 ;;
+    --fuzz) WANT_FUZZ=1 ;;
     *) echo "setup: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -130,6 +133,19 @@ if [ "$WANT_SERVICES" = 1 ]; then
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
   [ ${#need[@]} -eq 0 ] || apt_install --no-install-recommends "${need[@]}"
   say "services: $(redis-server --version | cut -d' ' -f1-3), PostgreSQL $(ls /usr/lib/postgresql | sort -V | tail -1)"
+fi
+
+if [ "$WANT_FUZZ" = 1 ]; then
+  # cargo-fuzz builds with the sanitizer flags only a nightly rustc accepts.
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    say "rustup toolchain install nightly (once)"
+    rustup toolchain install nightly --profile minimal >/dev/null
+  fi
+  if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    say "cargo install cargo-fuzz (about 1 min, once)"
+    cargo install -q cargo-fuzz --locked
+  fi
+  say "fuzzing: $(rustup run nightly rustc --version), $(cargo +nightly fuzz --version)"
 fi
 
 # ---- 4. npm dev dependencies --------------------------------------------------------

@@ -6,7 +6,7 @@
 #   2. a bounded cargo-fuzz run of every target in fuzz/ (FUZZ_SECONDS each, default
 #      25), starting from the committed corpus in fuzz/corpus/<target>. New inputs
 #      go to a temporary directory, so the committed corpus only grows by hand.
-# Installs cargo-fuzz for the nightly toolchain when it is missing. See
+# It fails unless every fuzz target it expects (EXPECTED_TARGETS) ran. See
 # docs/RELIABILITY.md for longer fuzz runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,18 +24,28 @@ if [ -f "$LOG" ]; then
   fi
   echo "$LOG: $(wc -l < "$LOG") lines, no secret or token"
 else
-  echo "$LOG not found (run scripts/test.sh first); skipped"
+  echo "$LOG not found: run scripts/test.sh, which writes it, before this script" >&2
+  exit 1
 fi
 
 step "fuzzing (cargo-fuzz, ${FUZZ_SECONDS}s per target)"
-if ! rustup toolchain list | grep -q '^nightly'; then
-  echo "no nightly toolchain under rustup (cargo-fuzz needs one); fuzzing skipped" >&2
-  exit 0
-fi
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
-  cargo install cargo-fuzz --locked
-fi
-for target in $(cargo +nightly fuzz list --fuzz-dir fuzz); do
+# Every target below must exist and run; a missing toolchain, a failing `cargo fuzz
+# list` or a target that did not run is a failure, never a skip. scripts/setup.sh
+# --fuzz (run by scripts/test.sh) installs the nightly toolchain and cargo-fuzz.
+EXPECTED_TARGETS=(api_call client_message server_message nim_binary nim_socketio)
+cargo +nightly fuzz --version >/dev/null \
+  || { echo "cargo-fuzz on the nightly toolchain is missing: run scripts/setup.sh --fuzz" >&2; exit 1; }
+LISTED=$(cargo +nightly fuzz list --fuzz-dir fuzz) \
+  || { echo "cargo fuzz list failed" >&2; exit 1; }
+for target in "${EXPECTED_TARGETS[@]}"; do
+  grep -qx "$target" <<<"$LISTED" || { echo "fuzz target $target is missing from fuzz/" >&2; exit 1; }
+done
+for target in $LISTED; do
+  printf '%s\n' "${EXPECTED_TARGETS[@]}" | grep -qx "$target" \
+    || { echo "fuzz target $target is not in EXPECTED_TARGETS of $0" >&2; exit 1; }
+done
+RAN=()
+for target in "${EXPECTED_TARGETS[@]}"; do
   work=$(mktemp -d)
   echo "-- $target"
   # -rss_limit_mb: the protocol decoders never need much; a blow-up is a finding.
@@ -44,6 +54,12 @@ for target in $(cargo +nightly fuzz list --fuzz-dir fuzz); do
     -max_total_time="$FUZZ_SECONDS" -max_len=16384 -rss_limit_mb=1024 \
     -print_final_stats=1 > "$work.log" 2>&1 || status=$?
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)|ERROR|panicked|SUMMARY' "$work.log" || true
+  units=$(grep -oE '^stat::number_of_executed_units: *[0-9]+' "$work.log" | grep -oE '[0-9]+$' || echo 0)
+  if [ "$status" -eq 0 ] && [ "${units:-0}" -eq 0 ]; then
+    tail -40 "$work.log" >&2
+    echo "fuzz target $target executed no input" >&2
+    status=1
+  fi
   if [ "$status" -ne 0 ]; then
     tail -40 "$work.log" >&2
     echo "fuzz target $target failed; the input is in fuzz/artifacts/$target/" >&2
@@ -51,5 +67,7 @@ for target in $(cargo +nightly fuzz list --fuzz-dir fuzz); do
     exit 1
   fi
   rm -rf "$work" "$work.log"
+  RAN+=("$target")
 done
-step "reliability checks passed"
+[ "${#RAN[@]}" -eq "${#EXPECTED_TARGETS[@]}" ] || { echo "only ${RAN[*]} of ${EXPECTED_TARGETS[*]} ran" >&2; exit 1; }
+step "reliability checks passed (fuzzed: ${RAN[*]})"

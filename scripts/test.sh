@@ -3,7 +3,7 @@
 # in headless Chromium against a real nim-server on a free loopback port, then the
 # TypeScript usage check. Exits non-zero if anything failed.
 set -euo pipefail
-. "$(dirname "$0")/env.sh" --browser --services
+. "$(dirname "$0")/env.sh" --browser --services --fuzz
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "format and lints"
