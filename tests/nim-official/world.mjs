@@ -1,14 +1,16 @@
 // The world of the official-SDK tests: a real nim-server on a free loopback port,
 // headless Chromium where every host but loopback is unresolvable, and three kinds
 // of device of one account that all record their callbacks the same way:
-//   - the official NIM Web SDK's browser build in a page of another origin
-//     (http://app.test, served by the test), on the binary websocket or socket.io;
+//   - the official NIM Web SDK's browser build in a page of another origin (an
+//     app page served by the test on its own loopback port), on the binary
+//     websocket or socket.io;
 //   - its Node build, one process per device (node_device.mjs);
 //   - nim-wasm (pkg/) in a page of the server.
 // Each device keeps `events`: `{event, arg}` for every callback, in order, and
 // "kick done" with `[err, obj]` for each kick.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +26,6 @@ export const TEST_MS = 120000;
 export const APP = { key: 'demo', secret: 'demosecret' };
 /** An app with the `single` policy: one device per account. */
 export const SINGLE = { key: 'single', secret: 'singlesecret' };
-/** The page origin of the official SDK's browser pages, another than the server's. */
-export const APP_ORIGIN = 'http://app.test';
 const SDK_DIR = join(ROOT, 'node_modules', '@yxim', 'nim-web-sdk', 'dist', 'SDK');
 const BROWSER_SDK = join(SDK_DIR, 'NIM_Web_NIM.js');
 const NODE_DEVICE = join(import.meta.dirname, 'node_device.mjs');
@@ -213,7 +213,10 @@ function commandInPage(command) {
   }
 }
 
-/** A device in a browser page: the official browser build or nim-wasm. */
+/**
+ * A device in a browser page: the official browser build or nim-wasm. `sockets`
+ * holds the URL of every WebSocket its page opened, `responses` every HTTP response.
+ */
 class PageDevice extends Device {
   async events() {
     return this.page.evaluate(() => window.__device.events);
@@ -234,6 +237,7 @@ class PageDevice extends Device {
  * `strayRequests()` lists whatever went anywhere but the server and the app page.
  */
 export async function launchBrowser(server) {
+  const app = await appPage();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
@@ -243,7 +247,7 @@ export async function launchBrowser(server) {
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
   });
   const seen = [];
-  const allowed = new Set([server.host, new URL(APP_ORIGIN).host]);
+  const allowed = new Set([server.host, app.host]);
   const watch = (page) => {
     page.on('request', (request) => seen.push(request.url()));
     page.on('websocket', (socket) => seen.push(socket.url()));
@@ -252,14 +256,15 @@ export async function launchBrowser(server) {
   const open = async (url, kind) => {
     const context = await browser.newContext();
     context.setDefaultTimeout(STEP_MS);
-    await context.route(`${APP_ORIGIN}/**`, (route) => route.fulfill({
-      contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>NIM web app</title>',
-    }));
     const page = await context.newPage();
     watch(page);
+    const sockets = [];
+    const responses = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    page.on('response', (response) => responses.push(response));
     page.on('pageerror', (err) => problems.push(`${kind}: uncaught ${err.stack || err.message}`));
     await page.goto(url);
-    return { context, page };
+    return { context, page, sockets, responses };
   };
   return {
     browser,
@@ -269,21 +274,38 @@ export async function launchBrowser(server) {
     problems: () => problems,
     /** The official browser build in a page of the app origin, logged in with `options`. */
     async official(options) {
-      const { context, page } = await open(`${APP_ORIGIN}/`, 'official');
-      await page.addScriptTag({ path: BROWSER_SDK });
-      await page.evaluate(startInPage, { kind: 'official', options, callbacks: [...CALLBACKS, 'onsyncdone'] });
-      const device = Object.assign(new PageDevice(), { context, page });
+      const opened = await open(`${app.url}/`, 'official');
+      await opened.page.addScriptTag({ path: BROWSER_SDK });
+      await opened.page.evaluate(startInPage, { kind: 'official', options, callbacks: [...CALLBACKS, 'onsyncdone'] });
+      const device = Object.assign(new PageDevice(), opened);
       device.kind = options.binaryWebsocket === false ? 'official-socketio' : 'official-binary';
       return device;
     },
     /** nim-wasm in a page of the server, logged in with `options`. */
     async wasm(options) {
       requirePkg();
-      const { context, page } = await open(`${server.url}/`, 'wasm');
-      await page.waitForSelector('body[data-ready=true]');
-      await page.evaluate(startInPage, { kind: 'wasm', options, callbacks: CALLBACKS });
-      return Object.assign(new PageDevice(), { context, page, kind: 'wasm' });
+      const opened = await open(`${server.url}/`, 'wasm');
+      await opened.page.waitForSelector('body[data-ready=true]');
+      await opened.page.evaluate(startInPage, { kind: 'wasm', options, callbacks: CALLBACKS });
+      return Object.assign(new PageDevice(), opened, { kind: 'wasm' });
     },
-    close: () => browser.close(),
+    async close() {
+      await browser.close();
+      app.server.close();
+    },
   };
+}
+
+/**
+ * The existing NIM web app's page, on a loopback port of its own: another origin
+ * than nim-server's, so the SDK's LBS and handshake requests are cross-origin.
+ */
+async function appPage() {
+  const server = createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end('<!doctype html><meta charset="utf-8"><title>NIM web app</title>');
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const host = `127.0.0.1:${server.address().port}`;
+  return { server, host, url: `http://${host}` };
 }
