@@ -199,3 +199,36 @@ async fn block_with_needkick_kicks_official_devices(nodes: Nodes) {
         }
     );
 }
+
+fn idle_after_400_ms(config: &mut nim_server::Config) {
+    config.limits.idle_timeout_min = std::time::Duration::from_millis(400);
+    config.limits.idle_timeout_max = std::time::Duration::from_millis(400);
+}
+
+on_both_backends!(
+    silent_official_device_is_closed_at_the_idle_timeout,
+    Policy::Multi(10),
+    idle_after_400_ms
+);
+async fn silent_official_device_is_closed_at_the_idle_timeout(nodes: Nodes) {
+    let account = nodes.account("idle").await;
+    let (mut alive, _) =
+        NimClient::login(nodes.a(), Wire::Binary, login(&account, "t", "alive")).await;
+    let (mut silent, _) =
+        NimClient::login(nodes.b(), Wire::SocketIo, login(&account, "t", "silent")).await;
+    assert!(alive.next_ports().await.0);
+
+    // The live device heartbeats well within the idle timeout until the silent one goes.
+    let gone = loop {
+        alive.request(RequestBody::Heartbeat).await;
+        let reply = alive.recv().await.body;
+        if let ResponseBody::PortsChange(change) = reply {
+            break change;
+        }
+        assert_eq!(reply, ResponseBody::Heartbeat);
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    };
+    assert!(!gone.online);
+    assert_eq!(gone.ports[0].device_id, "silent");
+    assert_eq!(silent.closed().await, Some(4003));
+}
