@@ -109,3 +109,65 @@ async fn garbage_after_login_removes_the_device_from_its_account() {
         ("nim-1", false)
     );
 }
+
+#[tokio::test]
+async fn requests_out_of_place_get_nim_codes() {
+    use nim_compat::{Command, RequestBody, ResponseBody};
+    let server = TestServer::start().await;
+    server.create_account("carol", "t").await;
+
+    let mut early = NimClient::connect(&server, Wire::Binary).await;
+    early.request(RequestBody::Heartbeat).await;
+    let refused = ResponseBody::Refused {
+        command: Command::HEARTBEAT,
+        code: 403,
+    };
+    assert_eq!(early.recv().await.body, refused, "a request before login");
+    assert_eq!(early.closed().await, Some(4400));
+
+    let mut odd = NimClient::connect(&server, Wire::SocketIo).await;
+    let unknown_type = nim_compat::Login {
+        client_type: 3,
+        ..login("carol", "t", "odd")
+    };
+    odd.request(RequestBody::Login(Box::new(unknown_type)))
+        .await;
+    let refused = ResponseBody::Refused {
+        command: Command::LOGIN,
+        code: 414,
+    };
+    assert_eq!(
+        odd.recv().await.body,
+        refused,
+        "a login of an unknown client type"
+    );
+    assert_eq!(odd.closed().await, Some(4414));
+
+    let (mut nim, _) = NimClient::login(&server, Wire::Binary, login("carol", "t", "nim-1")).await;
+    nim.request(RequestBody::Kick {
+        device_ids: Vec::new(),
+    })
+    .await;
+    let refused = ResponseBody::Refused {
+        command: Command::KICK,
+        code: 414,
+    };
+    assert_eq!(nim.recv().await.body, refused, "a kick without ids");
+    nim.request(RequestBody::Login(Box::new(login("carol", "t", "nim-1"))))
+        .await;
+    let refused = ResponseBody::Refused {
+        command: Command::LOGIN,
+        code: 417,
+    };
+    assert_eq!(
+        nim.recv().await.body,
+        refused,
+        "a second login on one connection"
+    );
+    nim.request(RequestBody::Heartbeat).await;
+    assert_eq!(
+        nim.recv().await.body,
+        ResponseBody::Heartbeat,
+        "the session goes on"
+    );
+}
