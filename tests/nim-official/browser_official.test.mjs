@@ -102,6 +102,18 @@ for (const transport of TRANSPORTS) {
   });
 }
 
+test('the guard sees the hosts the SDK reaches for when its options are left at their defaults', { timeout: TEST_MS }, async () => {
+  const watched = await launchBrowser(server);
+  try {
+    const device = await watched.official({ appKey: 'demo', account: uniqueAccount('browser-default'), token: 't', db: false });
+    await device.waitEvent('onwillreconnect');
+    const hosts = new Set(watched.strayRequests().map((url) => new URL(url).host));
+    assert.ok([...hosts].some((host) => host.endsWith('.netease.im')), [...hosts].join());
+  } finally {
+    await watched.close();
+  }
+});
+
 test('no page reached anything but nim-server and its own origin', () => {
   assert.deepEqual(world.strayRequests(), []);
   assert.deepEqual(world.problems(), []);

@@ -3,7 +3,7 @@
 // reaches nothing but the server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NodeDevice, STEP_MS, TEST_MS, devToken, officialOptions, startServer, uniqueAccount } from './world.mjs';
+import { APP, NodeDevice, STEP_MS, TEST_MS, devToken, officialOptions, startServer, uniqueAccount } from './world.mjs';
 
 let server;
 const devices = [];
@@ -81,4 +81,23 @@ test('a wrong token gets 302 and the Node build does not retry', { timeout: TEST
   assert.deepEqual(await device.args('onwillreconnect'), []);
   assert.deepEqual(await device.args('onconnect'), []);
   assert.deepEqual(device.blocked, []);
+});
+
+test('an unknown app key gets 403 and an unknown account 404, neither retried', { timeout: TEST_MS }, async () => {
+  const wrongApp = await node(officialOptions(server, { account: uniqueAccount('node-403'), token: 't', app: { key: 'no-such-app' } }));
+  const noAccount = await node(officialOptions(server, { account: uniqueAccount('node-404'), token: 't' }));
+  assert.equal((await wrongApp.waitEvent('ondisconnect')).code, 403);
+  assert.equal((await noAccount.waitEvent('ondisconnect')).code, 404);
+  await sleep(3000);
+  for (const device of [wrongApp, noAccount]) {
+    assert.deepEqual(await device.args('onwillreconnect'), []);
+    assert.deepEqual(device.blocked, []);
+  }
+});
+
+test('the guard sees the hosts the SDK reaches for when its options are left at their defaults', { timeout: TEST_MS }, async () => {
+  const device = await node({ appKey: APP.key, account: uniqueAccount('node-default'), token: 't', db: false });
+  const deadline = Date.now() + STEP_MS;
+  while (device.blocked.length === 0 && Date.now() < deadline) await sleep(100);
+  assert.ok(device.blocked.some((host) => host.endsWith('.netease.im')), `blocked: ${device.blocked}`);
 });

@@ -108,13 +108,13 @@ export function officialOptions(server, { account, token, app = APP, lbs = false
 }
 
 /** Waits until `events()` holds `n` entries named `name` passing `match`; resolves to the n-th. */
-async function waitEvent(events, name, match = () => true, n = 1, timeout = STEP_MS) {
+async function waitEvent(events, name, match = () => true, n = 1, timeout = STEP_MS, stderr = () => '') {
   const deadline = Date.now() + timeout;
   for (;;) {
     const found = (await events()).filter((e) => e.event === name && match(e.arg));
     if (found.length >= n) return found[n - 1].arg;
     if (Date.now() > deadline) {
-      throw new Error(`no ${n}× ${name} in ${timeout} ms; events: ${JSON.stringify(await events())}`);
+      throw new Error(`no ${n}× ${name} in ${timeout} ms; events: ${JSON.stringify(await events())}${stderr()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -124,7 +124,7 @@ async function waitEvent(events, name, match = () => true, n = 1, timeout = STEP
 class Device {
   /** Waits for the n-th `name` event passing `match`; resolves to its argument. */
   waitEvent(name, match, n, timeout) {
-    return waitEvent(() => this.events(), name, match, n, timeout);
+    return waitEvent(() => this.events(), name, match, n, timeout, () => (this.stderr ? `; stderr: ${this.stderr}` : ''));
   }
 
   /** The arguments of every `name` event so far. */
@@ -146,14 +146,19 @@ class Device {
   }
 }
 
-/** The official SDK's Node build, in its own process. */
+/**
+ * The official SDK's Node build, in its own process; `blocked` lists the hosts its
+ * guard refused, `stderr` what the process wrote there.
+ */
 export class NodeDevice extends Device {
   static async start(options) {
     const device = new NodeDevice();
     device.kind = 'official-node';
     device.list = [];
     device.blocked = [];
-    device.child = spawn(process.execPath, [NODE_DEVICE], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    device.stderr = '';
+    device.child = spawn(process.execPath, [NODE_DEVICE], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    device.child.stderr.setEncoding('utf8').on('data', (chunk) => { device.stderr += chunk; });
     createInterface({ input: device.child.stdout }).on('line', (line) => {
       const entry = JSON.parse(line);
       if (entry.event === 'blocked') device.blocked.push(entry.arg);
