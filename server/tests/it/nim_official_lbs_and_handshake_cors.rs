@@ -93,3 +93,33 @@ async fn origins_outside_the_allow_list_are_refused() {
         assert!(refused.is_err(), "{path} refused a foreign origin");
     }
 }
+
+/// The nodes `GET /lbs/webconf.jsp` on `server` lists, once `expected` many are live.
+async fn nim_links(server: &TestServer, expected: usize) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + crate::common::WAIT;
+    loop {
+        let (_, _, body) = get(server, &format!("/lbs/webconf.jsp?k={APP}"), PAGE).await;
+        let body: Value = serde_json::from_str(&body).expect("JSON");
+        let mut links: Vec<String> = (body["common"]["link"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|l| l.as_str().map(str::to_owned))
+            .collect();
+        if links.len() == expected || tokio::time::Instant::now() > deadline {
+            links.sort();
+            return links;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+on_both_backends!(lbs_lists_every_live_node_as_a_nim_link, Policy::Multi(10));
+async fn lbs_lists_every_live_node_as_a_nim_link(nodes: crate::cluster::Nodes) {
+    let mut expected: Vec<String> = [nodes.a(), nodes.b()]
+        .iter()
+        .map(|node| format!("http://{}", node.addr))
+        .collect();
+    expected.sort();
+    expected.dedup();
+    assert_eq!(nim_links(nodes.b(), expected.len()).await, expected);
+}
