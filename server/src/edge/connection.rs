@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::extract::ws::Message;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use nim_compat::{Request, RequestBody, Response, ResponseBody};
-use nim_protocol::{code, CloseCode, ServerMessage, MAX_KICK_DEVICE_IDS};
+use nim_protocol::{code, CloseCode, MAX_KICK_DEVICE_IDS};
 use tokio::sync::watch;
 use tokio::time::{sleep_until, Instant, Interval};
 use tracing::{debug, info};
@@ -125,6 +125,7 @@ impl Edge<'_> {
         loop {
             let next = match self.next_step(socket, &mut shutdown, &mut keepalive).await {
                 Step::Shutdown => {
+                    self.flush_inbox(socket).await;
                     Next::End(Ending::Close(CloseCode::SERVICE_RESTART, "server restart"))
                 }
                 Step::Deadline if self.session.is_some() => {
@@ -212,6 +213,26 @@ impl Edge<'_> {
         }
     }
 
+    /// Sends the pushes already queued, so nothing acknowledged is lost at shutdown.
+    async fn flush_inbox<S>(&mut self, socket: &mut S)
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let mut frames = Vec::new();
+        while let Some(Command::Send(frame)) = session.inbox.try_recv() {
+            frames.extend(self.wire.translate(&frame));
+        }
+        for frame in frames {
+            if socket.feed(frame).await.is_err() {
+                return;
+            }
+        }
+        let _ = socket.flush().await;
+    }
+
     /// Carries out a command from the registry, in NIM's frames.
     async fn on_command<S>(&mut self, socket: &mut S, command: Option<Command>) -> Next
     where
@@ -223,14 +244,7 @@ impl Edge<'_> {
             Some(Command::Close(code)) => return Next::End(Ending::Close(code, "")),
             None => return Next::End(Ending::Close(CloseCode::REPLACED, "")),
         };
-        let pushes = match serde_json::from_str::<ServerMessage>(frame.as_str()) {
-            Ok(message) => translate::pushes(&message),
-            Err(err) => {
-                debug!(%err, "a registry frame did not parse; not forwarded");
-                Vec::new()
-            }
-        };
-        let frames = pushes.iter().map(|p| self.wire.encode(p)).collect();
+        let frames = self.wire.translate(&frame);
         let next = self.send_all(socket, frames).await;
         match (next, then_close) {
             (Next::Continue, Some(code)) => Next::End(Ending::Close(code, "")),

@@ -6,7 +6,9 @@
 use axum::extract::ws::Message;
 use nim_compat::socketio::{self, ClientFrame};
 use nim_compat::{DecodeError, Request, Response};
+use nim_protocol::ServerMessage;
 
+use super::translate;
 use crate::metrics;
 
 /// Which transport a connection speaks.
@@ -82,6 +84,20 @@ impl Wire {
             }),
             (Wire::Binary, _) => Err(Unreadable::WrongKind("text")),
             (Wire::SocketIo, _) => Err(Unreadable::WrongKind("binary")),
+        }
+    }
+
+    /// The messages carrying a registry push (a `nim-protocol` frame, see
+    /// `translate`) in NIM's form; none for a frame with no NIM form.
+    pub fn translate(self, frame: &str) -> Vec<Message> {
+        match serde_json::from_str::<ServerMessage>(frame) {
+            Ok(message) => (translate::pushes(&message).iter())
+                .map(|push| self.encode(push))
+                .collect(),
+            Err(err) => {
+                tracing::debug!(%err, "a registry frame did not parse; not forwarded");
+                Vec::new()
+            }
         }
     }
 

@@ -232,3 +232,16 @@ async fn silent_official_device_is_closed_at_the_idle_timeout(nodes: Nodes) {
     assert_eq!(gone.ports[0].device_id, "silent");
     assert_eq!(silent.closed().await, Some(4003));
 }
+
+#[tokio::test]
+async fn shutdown_closes_official_devices_with_1012() {
+    let mut server = crate::common::TestServer::start().await;
+    server.create_account("dave", "t").await;
+    let (mut binary, _) =
+        NimClient::login(&server, Wire::Binary, login("dave", "t", "nim-1")).await;
+    let (mut socketio, _) =
+        NimClient::login(&server, Wire::SocketIo, login("dave", "t", "nim-2")).await;
+    let ((), binary_code, socketio_code) =
+        tokio::join!(server.stop(), binary.closed(), socketio.closed());
+    assert_eq!((binary_code, socketio_code), (Some(1012), Some(1012)));
+}
