@@ -37,13 +37,17 @@ export function uniqueAccount(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
 }
 
-/** Starts nim-server with the test apps; resolves to `{url, port, stop(), log()}`. */
-export async function startServer(extraArgs = []) {
-  const data = mkdtempSync(join(tmpdir(), 'nim-official-'));
+/**
+ * Starts nim-server with the test apps; resolves to `{url, host, stop(), log()}`.
+ * `listen` defaults to a free port; `dataDir` (kept afterwards) lets a restarted
+ * server find the accounts of an earlier one, else a temporary folder is used.
+ */
+export async function startServer({ listen = '127.0.0.1:0', dataDir } = {}) {
+  const data = dataDir || mkdtempSync(join(tmpdir(), 'nim-official-'));
   const child = spawn(serverBinary(), [
-    '--listen', '127.0.0.1:0', '--dev', '--www', join(ROOT, 'www'), '--pkg', PKG,
+    '--listen', listen, '--dev', '--www', join(ROOT, 'www'), '--pkg', PKG,
     '--app', `${APP.key}:${APP.secret}`, '--app', `${SINGLE.key}:${SINGLE.secret}:single`,
-    '--data', join(data, 'nim.sqlite'), ...extraArgs,
+    '--data', join(data, 'nim.sqlite'),
   ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' } });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (c) => { output += c; });
@@ -56,7 +60,7 @@ export async function startServer(extraArgs = []) {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(data, { recursive: true, force: true });
+    if (!dataDir) rmSync(data, { recursive: true, force: true });
   };
   const url = await new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`nim-server printed no address:\n${output}`)), 20000);
