@@ -56,7 +56,7 @@ pub(crate) async fn webconf(
         let body = json!({ "code": 403, "desc": "unknown appKey" }).to_string();
         return with_cors(cors, (StatusCode::FORBIDDEN, json_type(), body));
     }
-    let links = match shared.sessions.links().await {
+    let links: Vec<String> = match shared.sessions.links().await {
         Ok(Some(urls)) => urls.iter().filter_map(|u| nim_link(u)).collect(),
         Ok(None) => own_link(&shared, &headers).into_iter().collect(),
         Err(err) => {
@@ -65,7 +65,6 @@ pub(crate) async fn webconf(
             return with_cors(cors, (StatusCode::INTERNAL_SERVER_ERROR, json_type(), body));
         }
     };
-    let links: Vec<String> = links;
     with_cors(cors, (json_type(), nim_compat::lbs::answer(&links)))
 }
 
