@@ -55,6 +55,9 @@ npm --prefix examples/vite run build
 step "demo page in headless Chromium (Playwright) against a real nim-server"
 NIM_SERVER_BIN=target/debug/nim-server node tests/page/run.mjs
 
+step "official NIM Web SDK (npm @yxim/nim-web-sdk, Node build and Chromium) against a real nim-server"
+NIM_SERVER_BIN=target/debug/nim-server node tests/nim-official/run.mjs
+
 step "scale-out: nim-server nodes on PostgreSQL and Redis (scripts/test-cluster.sh)"
 bash scripts/test-cluster.sh
 

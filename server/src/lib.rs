@@ -13,6 +13,8 @@
 //!                                │           │  then the registry (policy, kicks, pushes)
 //!                                │           └─ loop: frames, its bounded queue, deadline,
 //!                                │              shutdown
+//!                                ├─ /websocket, /socket.io/1/, /lbs/webconf.jsp ─> edge:
+//!                                │     the official NIM Web SDK, same login and registry
 //!                                ├─ /nimserver/user/*.action ─> api (Store, Sessions)
 //!                                ├─ /healthz, /metrics
 //!                                ├─ /dev/token (only --dev)
@@ -47,6 +49,7 @@ pub mod api;
 pub mod api_call;
 mod cluster;
 pub mod config;
+mod edge;
 mod error;
 mod lbs;
 mod limiter;
@@ -168,8 +171,9 @@ fn router(shared: Arc<Shared>) -> Router {
         router = router.fallback_service(ServeDir::new(www));
     }
     let dev = config.dev;
+    let edge = edge::router(Arc::clone(&shared));
     let router = router.with_state(shared);
-    if dev {
+    let router = if dev {
         router.layer(
             CorsLayer::new()
                 .allow_origin(Any)
@@ -184,7 +188,8 @@ fn router(shared: Arc<Shared>) -> Router {
         )
     } else {
         router
-    }
+    };
+    router.merge(edge)
 }
 
 /// `GET /ws`: upgrades to a WebSocket with buffers sized for small frames, when

@@ -100,6 +100,8 @@ pub(crate) struct Session {
     pub idle: Duration,
     /// Pushes and kicks from the registry.
     pub inbox: Inbox,
+    /// When the registry admitted it (ms since the epoch), as its other devices see it.
+    pub login_time: u64,
 }
 
 fn now_ms() -> u64 {
@@ -242,7 +244,8 @@ async fn place(
         },
         outbox,
     };
-    let ports = match shared.sessions.admit(admission, now_ms()).await {
+    let login_time = now_ms();
+    let ports = match shared.sessions.admit(admission, login_time).await {
         Ok(Ok(ports)) => ports,
         Ok(Err(refusal)) => return Err(LoginError::Refused(refusal)),
         Err(err) => {
@@ -257,6 +260,7 @@ async fn place(
         conn,
         idle: shared.config.limits.idle_timeout(req.heartbeat_interval),
         inbox,
+        login_time,
     };
     Ok((port, session, ports))
 }

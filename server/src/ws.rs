@@ -56,7 +56,7 @@ fn request_id(text: &str) -> Option<u32> {
 }
 
 /// Whether a socket error was a frame over the size limit.
-fn is_too_big(err: axum::Error) -> bool {
+pub(crate) fn is_too_big(err: axum::Error) -> bool {
     err.into_inner()
         .downcast_ref::<tungstenite::Error>()
         .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)))
@@ -71,6 +71,7 @@ where
         return;
     };
     shared.metrics.connection_opened();
+    shared.metrics.protocol_connection(crate::metrics::NIM_WASM);
     let mut conn = Connection {
         shared: &shared,
         peer,
@@ -85,7 +86,10 @@ where
 /// Takes a place for a new connection: it keeps the server's shutdown waiting, and
 /// holds one of the connection slots. Without one (shutting down, too many
 /// connections) the socket is closed and `None` returned.
-async fn open<S>(socket: &mut S, shared: &Shared) -> Option<(mpsc::Sender<()>, ConnectionSlot)>
+pub(crate) async fn open<S>(
+    socket: &mut S,
+    shared: &Shared,
+) -> Option<(mpsc::Sender<()>, ConnectionSlot)>
 where
     S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
 {
@@ -108,7 +112,7 @@ where
 }
 
 /// Sends a close frame and waits briefly for the peer's.
-async fn close<S>(socket: &mut S, shared: &Shared, code: CloseCode, reason: &'static str)
+pub(crate) async fn close<S>(socket: &mut S, shared: &Shared, code: CloseCode, reason: &'static str)
 where
     S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
 {
@@ -124,7 +128,7 @@ where
 }
 
 /// Reads until the peer's close frame or the end of the stream, within the grace time.
-async fn drain<S>(socket: &mut S, shared: &Shared)
+pub(crate) async fn drain<S>(socket: &mut S, shared: &Shared)
 where
     S: Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
@@ -391,6 +395,9 @@ impl Connection<'_> {
         let result = login::admit(self.shared, self.peer, req).await;
         let code = result.as_ref().map_or_else(|e| e.code(), |_| code::OK);
         self.shared.metrics.login(code, started.elapsed());
+        self.shared
+            .metrics
+            .protocol_login(crate::metrics::NIM_WASM, code);
         match result {
             Ok((ok, session)) => {
                 info!(%app, %account, peer = %self.peer, conn = session.conn, "login accepted");
