@@ -11,11 +11,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::rejection::FormRejection;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use axum::Json;
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 use tracing::{info, warn};
@@ -26,7 +27,7 @@ use crate::shared::Shared;
 use crate::store::{constant_time_eq, random_token, Created};
 
 pub use crate::api_call::CODE_BAD_PARAMETER;
-use crate::api_call::{accid, Operation, Refusal, Signature, ACTIONS};
+use crate::api_call::{accid, form, Operation, Refusal, Signature, ACTIONS};
 /// Refused: unknown app key, bad checksum, `CurTime` out of range.
 pub const CODE_FORBIDDEN: u16 = 403;
 /// No such account.
@@ -101,15 +102,15 @@ async fn authenticate<'a>(shared: &'a Shared, headers: &HeaderMap) -> Result<&'a
     Ok(app)
 }
 
-type FormResult = Result<Form<HashMap<String, String>>, FormRejection>;
+type BodyResult = Result<Bytes, BytesRejection>;
 
-fn form_fields(form: FormResult) -> Result<HashMap<String, String>, Refusal> {
-    form.map(|Form(fields)| fields).map_err(|rejection| {
-        Refusal::new(
-            CODE_BAD_PARAMETER,
-            format!("body must be form-encoded: {rejection}"),
-        )
-    })
+/// The form fields of a request whose body was read whole (not too large, not
+/// too slow).
+fn form_fields(headers: &HeaderMap, body: BodyResult) -> Result<HashMap<String, String>, Refusal> {
+    let body = body.map_err(|rejection| {
+        Refusal::new(CODE_BAD_PARAMETER, format!("body not read: {rejection}"))
+    })?;
+    form(headers, &body)
 }
 
 /// `POST /nimserver/user/{action}`.
@@ -117,7 +118,7 @@ pub(crate) async fn user_action(
     State(shared): State<Arc<Shared>>,
     Path(action): Path<String>,
     headers: HeaderMap,
-    form: FormResult,
+    body: BodyResult,
 ) -> Response {
     if !ACTIONS.contains(&action.as_str()) {
         let body = json!({ "code": 404, "desc": "no such action" });
@@ -125,7 +126,7 @@ pub(crate) async fn user_action(
     }
     let reply = async {
         let app = authenticate(&shared, &headers).await?;
-        let fields = form_fields(form)?;
+        let fields = form_fields(&headers, body)?;
         let (accid, operation) = Operation::parse(&action, &fields)?;
         let result = perform(&shared, app, &accid, operation).await;
         let code = result.as_ref().map_or_else(|r| r.code, |_| 200);
@@ -182,9 +183,13 @@ async fn perform(shared: &Shared, app: &App, accid: &str, operation: Operation) 
 
 /// `POST /dev/token` (only with `--dev`): form `appKey`, `accid`. Creates the account
 /// when it is missing, otherwise gives it a new token; replies with the token.
-pub(crate) async fn dev_token(State(shared): State<Arc<Shared>>, form: FormResult) -> Response {
+pub(crate) async fn dev_token(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: BodyResult,
+) -> Response {
     let reply = async {
-        let fields = form_fields(form)?;
+        let fields = form_fields(&headers, body)?;
         let key = fields.get("appKey").map(String::as_str).unwrap_or("");
         let Some(app) = shared.config.app(key) else {
             return Err(Refusal::new(CODE_FORBIDDEN, "unknown appKey"));

@@ -68,6 +68,7 @@ mod policy_single_kicks_older_device;
 mod replayed_nonce_is_rejected;
 mod restart_keeps_accounts;
 mod same_device_id_replaces_connection;
+mod server_api_broken_encoding_gets_414;
 mod server_api_creates_accounts;
 mod shutdown_closes_with_1012;
 mod sigkill_under_load_loses_nothing_acknowledged;
