@@ -7,14 +7,12 @@
 //! body whose `code` says what happened (200 done, 414 bad parameter, 403 refused,
 //! 404 no such account, 431 replayed nonce, 500 server error), as NIM does.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -102,15 +100,27 @@ async fn authenticate<'a>(shared: &'a Shared, headers: &HeaderMap) -> Result<&'a
     Ok(app)
 }
 
-type BodyResult = Result<Bytes, BytesRejection>;
+/// Longest form body read; the longest valid call is far shorter.
+const MAX_FORM_BYTES: usize = 64 * 1024;
 
-/// The form fields of a request whose body was read whole (not too large, not
-/// too slow).
-fn form_fields(headers: &HeaderMap, body: BodyResult) -> Result<HashMap<String, String>, Refusal> {
-    let body = body.map_err(|rejection| {
-        Refusal::new(CODE_BAD_PARAMETER, format!("body not read: {rejection}"))
-    })?;
-    form(headers, &body)
+/// A request body, read whole within the body timeout. Hyper's header timeout
+/// does not cover the body, and tower-http's body timeout is reset by every
+/// byte, so a body sent one byte at a time would hold the connection for ever.
+async fn read_body(shared: &Shared, body: Body) -> Result<Bytes, Response> {
+    let deadline = shared.config.limits.http_body_timeout;
+    match tokio::time::timeout(deadline, axum::body::to_bytes(body, MAX_FORM_BYTES)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(err)) => {
+            let refusal = Refusal::new(CODE_BAD_PARAMETER, format!("body not read: {err}"));
+            Err(respond(shared, Err(refusal)))
+        }
+        Err(_) => {
+            let refusal = Refusal::new(CODE_BAD_PARAMETER, "body not sent in time");
+            // Closing, rather than waiting for the rest of the body.
+            let reply = respond(shared, Err(refusal));
+            Err(([(header::CONNECTION, "close")], reply).into_response())
+        }
+    }
 }
 
 /// `POST /nimserver/user/{action}`.
@@ -118,15 +128,19 @@ pub(crate) async fn user_action(
     State(shared): State<Arc<Shared>>,
     Path(action): Path<String>,
     headers: HeaderMap,
-    body: BodyResult,
+    body: Body,
 ) -> Response {
     if !ACTIONS.contains(&action.as_str()) {
         let body = json!({ "code": 404, "desc": "no such action" });
         return (StatusCode::NOT_FOUND, Json(body)).into_response();
     }
+    let body = match read_body(&shared, body).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let reply = async {
         let app = authenticate(&shared, &headers).await?;
-        let fields = form_fields(&headers, body)?;
+        let fields = form(&headers, &body)?;
         let (accid, operation) = Operation::parse(&action, &fields)?;
         let result = perform(&shared, app, &accid, operation).await;
         let code = result.as_ref().map_or_else(|r| r.code, |_| 200);
@@ -186,10 +200,14 @@ async fn perform(shared: &Shared, app: &App, accid: &str, operation: Operation) 
 pub(crate) async fn dev_token(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
-    body: BodyResult,
+    body: Body,
 ) -> Response {
+    let body = match read_body(&shared, body).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let reply = async {
-        let fields = form_fields(&headers, body)?;
+        let fields = form(&headers, &body)?;
         let key = fields.get("appKey").map(String::as_str).unwrap_or("");
         let Some(app) = shared.config.app(key) else {
             return Err(Refusal::new(CODE_FORBIDDEN, "unknown appKey"));

@@ -72,6 +72,7 @@ mod server_api_broken_encoding_gets_414;
 mod server_api_creates_accounts;
 mod shutdown_closes_with_1012;
 mod sigkill_under_load_loses_nothing_acknowledged;
+mod slow_loris_never_locks_out_logins;
 mod slow_reader_is_closed_with_4009;
 mod soak_through_faulty_proxy;
 mod static_files_and_health;
