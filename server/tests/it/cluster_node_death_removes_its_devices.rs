@@ -10,8 +10,9 @@ use crate::common::{login_at, login_request};
 use nim_server::Policy;
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn a_killed_node_is_swept_and_not_resurrected() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let survivor = start_node(&backends, Policy::Multi(10)).await;
     let mut doomed = NodeProcess::start(&backends);
     let alice = unique("alice");
@@ -52,8 +53,9 @@ async fn a_killed_node_is_swept_and_not_resurrected() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn a_node_that_shuts_down_takes_its_devices_along_at_once() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (survivor, mut leaving) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     survivor.create_account(&alice, "t").await;
