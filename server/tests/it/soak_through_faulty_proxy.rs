@@ -51,7 +51,8 @@ struct Asked {
     kicks_sent: usize,
 }
 
-/// Kick ids start above the logout's, so an answer names its request.
+/// The id of every logout; kick ids start above it, so an answer names its request.
+const LOGOUT_ID: u32 = 3;
 const FIRST_KICK_ID: u32 = 100;
 
 impl Asked {
@@ -223,7 +224,8 @@ async fn device_life(
                         }
                         ServerMessage::Pong => asked.pong(&me),
                         ServerMessage::KickResult(result) => asked.kick_result(&me, result.id),
-                        ServerMessage::LogoutOk(_) => {
+                        ServerMessage::LogoutOk(ok) => {
+                            assert_eq!(ok.id, LOGOUT_ID, "{me}: logoutOk for another request");
                             asked.all_answered(&me);
                             break "logout";
                         }
@@ -249,7 +251,7 @@ async fn device_life(
                     next_action = Instant::now() + millis(1000..4000);
                     let roll: f64 = rand::random();
                     if roll < 0.08 {
-                        logging_out = send(&mut ws, &ClientMessage::Logout(LogoutRequest { id: 3 })).await;
+                        logging_out = send(&mut ws, &ClientMessage::Logout(LogoutRequest { id: LOGOUT_ID })).await;
                     } else if roll < 0.11 {
                         let target = {
                             let views = views.lock().unwrap();
