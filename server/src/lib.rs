@@ -8,7 +8,7 @@
 //! NIM-shaped server API ([`api`]). Every setting is one field of [`Config`].
 //!
 //! ```text
-//!  TcpListener ──> axum router ──┬─ /ws ─> one task per connection (ws::serve)
+//!  TcpListener ──> serve (timeouts, per-IP cap) ──> axum router ──┬─ /ws ─> one task per connection (ws::serve)
 //!                                │           ├─ login::admit: limits, Store::check_login,
 //!                                │           │  then the registry (policy, kicks, pushes)
 //!                                │           └─ loop: frames, its bounded queue, deadline,
@@ -31,7 +31,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode};
@@ -60,6 +59,7 @@ pub mod origin;
 mod outbox;
 mod policy;
 mod registry;
+mod serve;
 mod sessions;
 mod shared;
 mod store;
@@ -104,14 +104,14 @@ pub async fn run(
         any_origin = shared.origins.is_any(),
         "serving"
     );
-    let app = router(Arc::clone(&shared)).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(Arc::clone(&shared));
     let stop = async move {
         shutdown.await;
         info!("shutting down: closing every connection with 1012");
         // The receivers live in `Shared`, which outlives this send.
         let _ = stop_tx.send(true);
     };
-    serve(listener, tls, app, stop).await?;
+    serve(listener, tls, app, &shared.config.limits, stop).await?;
     drop(alive_tx);
     // Each connection task bounds its own close by `close_grace`; this bound only
     // guards against a bug.
@@ -125,7 +125,8 @@ pub async fn run(
 async fn serve(
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,
-    app: IntoMakeServiceWithConnectInfo<Router, SocketAddr>,
+    app: Router,
+    limits: &Limits,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     match tls {
@@ -137,16 +138,11 @@ async fn serve(
                     tracing::debug!(%err, "TCP_NODELAY not set");
                 }
             });
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stop)
-                .await?
+            serve::serve(listener, app, limits, stop).await;
         }
         Some(acceptor) => {
-            // `tap_io` only lends the listener axum's `SocketAddr` connect info.
-            let listener = tls::TlsListener::new(listener, acceptor)?.tap_io(|_| {});
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stop)
-                .await?
+            let listener = tls::TlsListener::new(listener, acceptor)?;
+            serve::serve(listener, app, limits, stop).await;
         }
     }
     Ok(())
