@@ -26,8 +26,9 @@
 use super::text::concat;
 
 use nim_protocol::{
-    code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, KickReason, KickRequest,
-    Kicked, LoginOk, LoginRequest, LogoutRequest, Reconnect, ServerMessage, PROTOCOL_VERSION,
+    code, code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, KickReason,
+    KickRequest, Kicked, LoginOk, LoginRequest, LogoutRequest, Reconnect, ServerMessage,
+    PROTOCOL_VERSION,
 };
 
 use super::backoff::{Backoff, Jitter};
@@ -1007,6 +1008,21 @@ fn ending_for_close(code: u16, reason: &str, retry_count: u32) -> Option<Disconn
         CloseCode::REPLACED => (
             DisconnectCode::Kicked(KickReason::SamePlatformKick),
             "a newer connection with the same deviceId replaced this one".to_owned(),
+        ),
+        // The server refused what this client sent: a binary frame, one too big.
+        CloseCode::UNSUPPORTED_DATA | CloseCode::TOO_BIG => (
+            DisconnectCode::Login(if close == CloseCode::TOO_BIG {
+                code::TOO_LARGE
+            } else {
+                code::BAD_REQUEST
+            }),
+            concat(&[
+                "the server refused a frame (",
+                &decimal(code.into()),
+                " ",
+                reason,
+                ")",
+            ]),
         ),
         _ => match close.refused_login_code() {
             Some(login) => (
