@@ -241,6 +241,7 @@ impl Session {
         self.config = config;
         if let State::Connected {
             ping_every,
+            last_heard,
             next_ping,
             ..
         } = &mut self.state
@@ -249,6 +250,9 @@ impl Session {
             if wanted != *ping_every {
                 *ping_every = wanted;
                 *next_ping = now + wanted;
+                // The peer is silent only once the next ping goes unanswered: a
+                // shorter interval must not count the time before the change.
+                *last_heard = now;
             }
         }
     }
