@@ -1,7 +1,9 @@
 //! Refusals by the real server end cleanly or back off, as docs/PROTOCOL.md's close
 //! code table says: a frame over the size limit (1009) ends the session once; an
-//! account locked by refused tokens (416) and a login that came too late (4008) are
-//! retried with growing delays, never in a storm.
+//! account locked by refused tokens (416) is retried with growing delays, never in a
+//! storm. (A login later than the login timeout, 4008, needs the page's main thread
+//! blocked for seconds, which this runner's driver does not survive: the page test
+//! `login_after_the_login_timeout.test.mjs` covers it.)
 
 use crate::helpers::raw_device::Login;
 use crate::helpers::*;
@@ -90,36 +92,5 @@ async fn logins_refused_with_416_back_off() {
     assert!(refusals >= 2, "each attempt was refused with 416");
     assert_eq!(recorder.count("ondisconnect"), 0, "416 is not final");
     assert_eq!(recorder.count("onconnect"), 0);
-    reset().await;
-}
-
-#[wasm_bindgen_test]
-async fn a_login_later_than_the_login_timeout_gets_4008_and_is_retried() {
-    let env = Env::get();
-    reset().await;
-    let app = env.app("multi");
-    let account = unique("late");
-    env.create_account(&app, &account, "tok").await;
-
-    let mut recorder = Recorder::new();
-    let options = recorder.options(&env, &app, &account, "tok");
-    set(&options, "debug", true.into());
-    get_instance(&options).unwrap();
-    // The page is busy for longer than the server's 5 s login timeout: the socket
-    // opens meanwhile, but the SDK can send `login` only afterwards.
-    let busy_until = js_sys::Date::now() + 6_000.0;
-    while js_sys::Date::now() < busy_until {}
-    recorder.wait("onconnect", 10_000).await;
-    assert!(
-        log_lines(&recorder)
-            .iter()
-            .any(|line| line.contains("4008")),
-        "the first attempt was closed with 4008: {:?}",
-        log_lines(&recorder)
-    );
-    let retries = recorder.events("onwillreconnect");
-    assert_eq!(retries.len(), 1, "one retry, after a delay");
-    assert!(get(&retries[0], "duration").as_f64().unwrap() >= 250.0);
-    assert_eq!(recorder.count("ondisconnect"), 0);
     reset().await;
 }
