@@ -31,10 +31,15 @@ async fn a_login_too_big_for_a_frame_ends_once_with_413() {
     let event = recorder.wait("ondisconnect", 5_000).await;
     assert_eq!(get(&event, "code"), 413);
     assert_eq!(get(&event, "willReconnect"), false);
-    sleep(2_500).await;
+    // The server may reset the socket before its close frame gets through (it closes
+    // with the frame unread): such an attempt counts as lost and is retried.
+    let retries = recorder.count("onwillreconnect");
+    assert_eq!(get(&event, "retryCount"), retries as u32);
+    assert!(retries <= 2, "{retries} retries before the 1009");
+    sleep(1_500).await;
     assert_eq!(
         recorder.count("onwillreconnect"),
-        0,
+        retries,
         "1009 is never retried"
     );
     assert_eq!(recorder.count("ondisconnect"), 1);
@@ -71,13 +76,13 @@ async fn logins_refused_with_416_back_off() {
     let options = recorder.options(&env, &app, &account, "tok");
     set(&options, "debug", true.into());
     get_instance(&options).unwrap();
-    sleep(6_000).await;
+    sleep(4_000).await;
     let retries = recorder.events("onwillreconnect");
-    // Retry n waits 250 ms to min(16 s, 2^(n-1) s): in 6 s at least two were
-    // announced, and even at the smallest delays no more than a handful.
+    // Retry n waits 250 ms to min(16 s, 2^(n-1) s): in 4 s at least two were
+    // announced, and even at small delays no more than a handful.
     assert!(
         (2..=8).contains(&retries.len()),
-        "{} retries in 6 s",
+        "{} retries in 4 s",
         retries.len()
     );
     for (n, retry) in retries.iter().enumerate() {
