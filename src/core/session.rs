@@ -1013,28 +1013,19 @@ fn ending_for_close(code: u16, reason: &str, retry_count: u32) -> Option<Disconn
             DisconnectCode::Kicked(KickReason::SamePlatformKick),
             "a newer connection with the same deviceId replaced this one".to_owned(),
         ),
-        // The server refused what this client sent: a binary frame, one too big.
-        CloseCode::UNSUPPORTED_DATA | CloseCode::TOO_BIG => (
-            DisconnectCode::Login(if close == CloseCode::TOO_BIG {
-                code::TOO_LARGE
-            } else {
-                code::BAD_REQUEST
-            }),
-            concat(&[
-                "the server refused a frame (",
-                &decimal(code.into()),
-                " ",
-                reason,
-                ")",
-            ]),
-        ),
         _ => match close.refused_login_code() {
             Some(login) => (
                 DisconnectCode::Login(login),
                 concat(&["login refused: ", reason]),
             ),
             None => (
-                DisconnectCode::AllAttemptsFailed,
+                // The server refused what this client sent: a binary frame, one too
+                // big; that is no lost session.
+                match close {
+                    CloseCode::UNSUPPORTED_DATA => DisconnectCode::Login(code::BAD_REQUEST),
+                    CloseCode::TOO_BIG => DisconnectCode::Login(code::TOO_LARGE),
+                    _ => DisconnectCode::AllAttemptsFailed,
+                },
                 concat(&[
                     "the server closed the connection for good (",
                     &decimal(code.into()),
