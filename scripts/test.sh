@@ -45,6 +45,8 @@ done
 [ -n "$ADDR" ] || { cat "$SERVER_LOG"; echo "nim-server did not start" >&2; exit 1; }
 echo "nim-server on $ADDR (log: $SERVER_LOG)"
 export NIM_TEST_HTTP="http://$ADDR" NIM_TEST_WS="ws://$ADDR/ws" NIM_TEST_APPS="$APPS"
+# The runner's limit is for the whole suite, whose tests wait on real timers.
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)"
 cleanup; trap - EXIT
 

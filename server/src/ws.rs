@@ -14,7 +14,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use nim_protocol::{
     code, ClientMessage, CloseCode, ErrorReply, KickRequest, KickResult, LoginFailed, LoginRequest,
-    LogoutOk, ServerMessage, MAX_KICK_DEVICE_IDS,
+    LogoutOk, ServerMessage, MAX_DEVICE_ID_BYTES, MAX_KICK_CUSTOM_BYTES, MAX_KICK_DEVICE_IDS,
 };
 use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, timeout, Instant};
@@ -22,7 +22,7 @@ use tracing::{debug, info};
 
 use crate::limits::ConnectionSlot;
 use crate::login::{self, Session};
-use crate::outbox::{self, encode, Command, Incoming};
+use crate::outbox::{encode, Command, Incoming};
 use crate::shared::Shared;
 
 /// Why the loop ended, and how to close.
@@ -428,6 +428,18 @@ async fn kick_devices(shared: &Shared, session: &Session, kick: KickRequest) -> 
         let message = format!("deviceIds must hold 1 to {MAX_KICK_DEVICE_IDS} ids");
         return error_frame(Some(kick.id), code::BAD_REQUEST, message);
     }
+    if kick
+        .device_ids
+        .iter()
+        .any(|id| id.len() > MAX_DEVICE_ID_BYTES)
+    {
+        let message = format!("each device id must have at most {MAX_DEVICE_ID_BYTES} bytes");
+        return error_frame(Some(kick.id), code::BAD_REQUEST, message);
+    }
+    if kick.custom.len() > MAX_KICK_CUSTOM_BYTES {
+        let message = format!("custom must have at most {MAX_KICK_CUSTOM_BYTES} bytes");
+        return error_frame(Some(kick.id), code::BAD_REQUEST, message);
+    }
     let started = std::time::Instant::now();
     let kicked = shared
         .sessions
@@ -458,7 +470,7 @@ async fn kick_devices(shared: &Shared, session: &Session, kick: KickRequest) -> 
 
 /// The end of a connection whose client did not read its queue.
 fn slow_reader() -> Ending {
-    Ending::Close(outbox::SLOW_READER, "too slow: queue full")
+    Ending::Close(CloseCode::SLOW_READER, "too slow: queue full")
 }
 
 /// What woke the loop.

@@ -26,8 +26,9 @@
 use super::text::concat;
 
 use nim_protocol::{
-    code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, KickReason, KickRequest,
-    Kicked, LoginOk, LoginRequest, LogoutRequest, Reconnect, ServerMessage, PROTOCOL_VERSION,
+    code, code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, KickReason,
+    KickRequest, Kicked, LoginOk, LoginRequest, LogoutRequest, Reconnect, ServerMessage,
+    PROTOCOL_VERSION,
 };
 
 use super::backoff::{Backoff, Jitter};
@@ -240,6 +241,7 @@ impl Session {
         self.config = config;
         if let State::Connected {
             ping_every,
+            last_heard,
             next_ping,
             ..
         } = &mut self.state
@@ -248,6 +250,9 @@ impl Session {
             if wanted != *ping_every {
                 *ping_every = wanted;
                 *next_ping = now + wanted;
+                // The peer is silent only once the next ping goes unanswered: a
+                // shorter interval must not count the time before the change.
+                *last_heard = now;
             }
         }
     }
@@ -1014,7 +1019,13 @@ fn ending_for_close(code: u16, reason: &str, retry_count: u32) -> Option<Disconn
                 concat(&["login refused: ", reason]),
             ),
             None => (
-                DisconnectCode::AllAttemptsFailed,
+                // The server refused what this client sent: a binary frame, one too
+                // big; that is no lost session.
+                match close {
+                    CloseCode::UNSUPPORTED_DATA => DisconnectCode::Login(code::BAD_REQUEST),
+                    CloseCode::TOO_BIG => DisconnectCode::Login(code::TOO_LARGE),
+                    _ => DisconnectCode::AllAttemptsFailed,
+                },
                 concat(&[
                     "the server closed the connection for good (",
                     &decimal(code.into()),

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod close_codes;
 mod connect_attempts;
 mod dynamic_token;
 mod heartbeat;
