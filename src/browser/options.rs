@@ -6,11 +6,13 @@
 //! first reads each key of the caller's object once ([`Options::given`]: a getter
 //! is user code) and checks that the key is documented; from then on only the SDK's
 //! own objects are read. The values are merged into a copy of the live options,
-//! which is deserialized into [`OptionValues`] with serde-wasm-bindgen (the callbacks
-//! and `defaultLink` are read from it directly) and checked ([`Options::merge`]). Nothing changes when a check fails.
+//! whose values are read into [`OptionValues`] one by one with serde-wasm-bindgen
+//! (the callbacks and `defaultLink` directly) and checked ([`Options::merge`]).
+//! Nothing changes when a check fails.
 
 use crate::core::text::concat;
 use js_sys::{Function, Object};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::callbacks::Callbacks;
@@ -34,8 +36,11 @@ pub enum Source {
 
 /// Every documented option. `null` leaves one at its default (for a function: none).
 /// Numbers stay `f64` here: `core::config` checks their ranges and names the option
-/// in its error.
-#[derive(Debug, Default, serde::Deserialize)]
+/// in its error. The derive names the documented keys (`check_known`); [`read`]
+/// reads each value on its own, since the derived reader of the whole struct (its
+/// map and sequence forms, its field matching) is larger, and reading key by key
+/// names the key of the wrong type without a second pass.
+#[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct OptionValues {
     app_key: Option<String>,
@@ -245,24 +250,32 @@ impl Options {
 }
 
 /// The options `merged` holds; a value of the wrong type is an `invalidOption`
-/// naming it.
+/// naming the first such option.
 fn read(merged: &Object) -> Result<OptionValues, NimError> {
-    let all = serde_wasm_bindgen::from_value(merged.into());
-    all.map_err(|_| {
-        // serde's errors do not say which field failed: the culprit is the key that
-        // fails alone.
-        let keys = Object::keys(merged);
-        let culprit = keys.iter().find(|key| {
-            let alone = Object::new();
-            let _ = js_sys::Reflect::set(
-                &alone,
-                key,
-                &get(merged, &key.as_string().unwrap_or_default()),
-            );
-            serde_wasm_bindgen::from_value::<OptionValues>(alone.into()).is_err()
-        });
-        wrong_type(&culprit.and_then(|key| key.as_string()).unwrap_or_default())
+    Ok(OptionValues {
+        app_key: value(merged, "appKey")?,
+        account: value(merged, "account")?,
+        token: value(merged, "token")?,
+        auth_type: value(merged, "authType")?,
+        login_ext: value(merged, "loginExt")?,
+        custom_tag: value(merged, "customTag")?,
+        custom_client_type: value(merged, "customClientType")?,
+        need_reconnect: value(merged, "needReconnect")?,
+        reconnection_attempts: value(merged, "reconnectionAttempts")?,
+        quick_reconnect: value(merged, "quickReconnect")?,
+        heartbeat_interval: value(merged, "heartbeatInterval")?,
+        skip_connection_on_initialize: value(merged, "skipConnectionOnInitialize")?,
+        socket_url: value(merged, "socketUrl")?,
+        lbs_url: value(merged, "lbsUrl")?,
+        device_id: value(merged, "deviceId")?,
+        is_fixed_device_id: value(merged, "isFixedDeviceId")?,
+        debug: value(merged, "debug")?,
     })
+}
+
+/// Option `key` of `merged`, `None` when absent or `null`.
+fn value<T: DeserializeOwned>(merged: &Object, key: &str) -> Result<Option<T>, NimError> {
+    serde_wasm_bindgen::from_value(get(merged, key)).map_err(|_| wrong_type(key))
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
