@@ -3,16 +3,8 @@
 // entries always appear. Written from the investigation of the run in
 // BENCHMARKS.md; update them when a fix lands.
 export const REASONS = {
-  size: 'Over the budget with ordinary means only (opt-level "z", LTO, one codegen unit, '
-    + 'panic=abort, wasm-opt -Oz through wasm-pack, dispatch on `t`, the talc allocator, '
-    + 'esbuild over the glue). What takes the bytes (twiggy on a build with symbols kept): '
-    + 'serde\'s error messages, which serde-wasm-bindgen builds for any value of the wrong '
-    + 'type and which format numbers with core\'s float formatting (about 18 KB of raw wasm '
-    + 'retained by `<f64 as Display>` alone, with `char::escape_debug` for strings); '
-    + 'serde-wasm-bindgen\'s reader and the derived visitors of the options and the wire '
-    + 'structs; the session machine and driver (`drive`, about 15 KB raw); std\'s panic and '
-    + 'formatting machinery with its messages and file paths; and one export with its '
-    + 'shims per method of the `NIM` class.',
+  size: 'Over the budget with ordinary means only; the note below says what takes the '
+    + 'bytes and what was tried.',
   login: 'Profiled (the table above, `bench/browser/login-profile.mjs`): the medians match, '
     + 'so the SDK adds nothing measurable to a typical login; it does spend more main-thread '
     + 'time per login than MiniClient: calls across the wasm boundary, strings copied in and '
@@ -57,9 +49,25 @@ export const NOTES = {
     + 'JSON.parse and JSON.stringify do the text), gloo-timers, getrandom, talc, wasm-opt -Oz '
     + 'run by wasm-pack, esbuild over the glue. It was 25 KB with a hand-written codec and '
     + 'allocator, a rebuilt std and rewritten glue (the history is in git); those went on '
-    + 'purpose, for code that anyone can upgrade. Tried here: opt-level "s" (larger), '
-    + 'serde_path_to_error for option errors (larger; the failing key is found by reading '
-    + 'each key alone instead), talc instead of the default dlmalloc (smaller, kept).',
+    + 'purpose, for code that anyone can upgrade. What takes the bytes (twiggy, symbols kept): '
+    + 'serde\'s `Unexpected` messages, which serde-wasm-bindgen\'s own reader builds through '
+    + '`de::Error::invalid_type` under its own `Error` and formats with `to_string` for any value '
+    + 'of the wrong type. That links core\'s float formatting (`<f64 as Display>` alone is about '
+    + '14 KB of raw wasm), `str` Debug and the Unicode tables; no adapter around the reader can '
+    + 'drop it, since the call is inside it. On a local copy of serde-wasm-bindgen 0.6.5 whose '
+    + '`Error` overrides `invalid_type` and `invalid_value` without formatting the `Unexpected`, '
+    + 'the package was 14,431 B smaller by gzip: that is the change to make upstream. Then the '
+    + 'session driver (`drive`, about 15 KB raw, the serializers inlined into it), '
+    + 'serde-wasm-bindgen\'s reader with the derived readers of the wire structs, std\'s panic '
+    + 'machinery, one export per `NIM` method. Kept, by gzip total: the option callbacks and '
+    + '`defaultLink` read from the object instead of through serde-wasm-bindgen\'s `preserve` '
+    + '(68,404 to 66,768 B), wasm-opt `--strip-producers --strip-target-features` (66,558 B), '
+    + 'the options read key by key instead of through a derived struct reader (65,780 B), '
+    + '`DeviceType` and `KickReason` read from their names (`TryFrom<String>`) instead of '
+    + 'serde\'s enum reader (64,866 B), talc instead of dlmalloc (earlier). Tried and dropped: '
+    + 'opt-level "s", serde_path_to_error, wasm-opt `--converge`, `--gufa`, `-O4 -Oz`, '
+    + '`--duplicate-function-elimination` (each larger), the key-by-key reader without early '
+    + 'returns (smaller raw, 84 B larger by gzip), one `Object.keys` import instead of two (10 B).',
   profile: 'Self time is where the main thread was when sampled, per login, over the whole '
     + 'loop (creating the client, the exchange, `destroy`); "(idle)" is left out. The '
     + 'network wait is idle time, so a row here lengthens a login only when it runs between '

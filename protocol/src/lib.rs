@@ -129,7 +129,12 @@ impl ServerMessage {
 }
 
 /// The kind of device a connection belongs to, as NIM names it.
+///
+/// Read through [`DeviceType::from_name`]: serde's derived reader of an enum is a
+/// second copy of the names with its own matching code, which the SDK's download
+/// size pays for (`BENCHMARKS.md`); the names stay those of the `rename`s below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub enum DeviceType {
     /// An Android phone or tablet.
     Android,
@@ -169,6 +174,23 @@ impl DeviceType {
         )
     }
 
+    /// Every device type.
+    pub const ALL: [DeviceType; 8] = [
+        DeviceType::Android,
+        DeviceType::Ios,
+        DeviceType::Pc,
+        DeviceType::WindowsPhone,
+        DeviceType::Web,
+        DeviceType::Server,
+        DeviceType::Mac,
+        DeviceType::HarmonyOs,
+    ];
+
+    /// The device type that NIM names `name`.
+    pub fn from_name(name: &str) -> Option<DeviceType> {
+        DeviceType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     /// The name NIM uses on the wire and in payloads.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -181,6 +203,14 @@ impl DeviceType {
             DeviceType::Mac => "Mac",
             DeviceType::HarmonyOs => "HarmonyOS",
         }
+    }
+}
+
+impl TryFrom<String> for DeviceType {
+    type Error = &'static str;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        DeviceType::from_name(&name).ok_or("unknown device type")
     }
 }
 
@@ -351,8 +381,10 @@ pub struct KickResult {
 }
 
 /// Why a connection was kicked.
+///
+/// Read through [`KickReason::from_name`], for the reason given at [`DeviceType`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "String")]
 pub enum KickReason {
     /// A newer manual login took this device's slot under the app's device policy.
     SamePlatformKick,
@@ -360,6 +392,37 @@ pub enum KickReason {
     ServerKick,
     /// Another device of the account called `kick`.
     OtherPlatformKick,
+}
+
+impl KickReason {
+    /// Every reason.
+    pub const ALL: [KickReason; 3] = [
+        KickReason::SamePlatformKick,
+        KickReason::ServerKick,
+        KickReason::OtherPlatformKick,
+    ];
+
+    /// The reason that the wire names `name`.
+    pub fn from_name(name: &str) -> Option<KickReason> {
+        KickReason::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KickReason::SamePlatformKick => "samePlatformKick",
+            KickReason::ServerKick => "serverKick",
+            KickReason::OtherPlatformKick => "otherPlatformKick",
+        }
+    }
+}
+
+impl TryFrom<String> for KickReason {
+    type Error = &'static str;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        KickReason::from_name(&name).ok_or("unknown kick reason")
+    }
 }
 
 /// `kicked`: this connection is being kicked; a close with 4001 follows.

@@ -225,7 +225,7 @@ fn server_messages_missing_a_required_field_are_refused() {
 
 #[test]
 fn every_device_type_uses_the_nim_name() {
-    for (ty, name) in [
+    let named = [
         (DeviceType::Android, "Android"),
         (DeviceType::Ios, "iOS"),
         (DeviceType::Pc, "PC"),
@@ -234,10 +234,37 @@ fn every_device_type_uses_the_nim_name() {
         (DeviceType::Server, "Server"),
         (DeviceType::Mac, "Mac"),
         (DeviceType::HarmonyOs, "HarmonyOS"),
-    ] {
+    ];
+    assert_eq!(DeviceType::ALL, named.map(|(ty, _)| ty));
+    for (ty, name) in named {
         assert_eq!(serde_json::to_value(ty).expect("encode"), json!(name));
         assert_eq!(ty.as_str(), name);
+        assert_eq!(
+            serde_json::from_value::<DeviceType>(json!(name)).expect("decode"),
+            ty
+        );
     }
+    assert!(serde_json::from_value::<DeviceType>(json!("web")).is_err());
+    assert!(serde_json::from_value::<DeviceType>(json!(1)).is_err());
+}
+
+#[test]
+fn every_kick_reason_reads_back_from_its_name() {
+    let named = [
+        (KickReason::SamePlatformKick, "samePlatformKick"),
+        (KickReason::ServerKick, "serverKick"),
+        (KickReason::OtherPlatformKick, "otherPlatformKick"),
+    ];
+    assert_eq!(KickReason::ALL, named.map(|(reason, _)| reason));
+    for (reason, name) in named {
+        assert_eq!(serde_json::to_value(reason).expect("encode"), json!(name));
+        assert_eq!(reason.as_str(), name);
+        assert_eq!(
+            serde_json::from_value::<KickReason>(json!(name)).expect("decode"),
+            reason
+        );
+    }
+    assert!(serde_json::from_value::<KickReason>(json!("ServerKick")).is_err());
 }
 
 #[test]

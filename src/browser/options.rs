@@ -6,12 +6,13 @@
 //! first reads each key of the caller's object once ([`Options::given`]: a getter
 //! is user code) and checks that the key is documented; from then on only the SDK's
 //! own objects are read. The values are merged into a copy of the live options,
-//! which is deserialized into [`OptionValues`] with serde-wasm-bindgen and checked
-//! ([`Options::merge`]). Nothing changes when a check fails.
+//! whose values are read into [`OptionValues`] one by one with serde-wasm-bindgen
+//! (the callbacks and `defaultLink` directly) and checked ([`Options::merge`]).
+//! Nothing changes when a check fails.
 
 use crate::core::text::concat;
 use js_sys::{Function, Object};
-use serde::de::{Deserialize, Deserializer, Error as _};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::callbacks::Callbacks;
@@ -35,8 +36,11 @@ pub enum Source {
 
 /// Every documented option. `null` leaves one at its default (for a function: none).
 /// Numbers stay `f64` here: `core::config` checks their ranges and names the option
-/// in its error.
-#[derive(Debug, Default, serde::Deserialize)]
+/// in its error. The derive names the documented keys (`check_known`); [`read`]
+/// reads each value on its own, since the derived reader of the whole struct (its
+/// map and sequence forms, its field matching) is larger, and reading key by key
+/// names the key of the wrong type without a second pass.
+#[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct OptionValues {
     app_key: Option<String>,
@@ -53,56 +57,57 @@ struct OptionValues {
     skip_connection_on_initialize: Option<bool>,
     socket_url: Option<String>,
     lbs_url: Option<String>,
-    default_link: Option<Links>,
     device_id: Option<String>,
     is_fixed_device_id: Option<bool>,
     debug: Option<bool>,
-    #[serde(default, deserialize_with = "function")]
-    onconnect: Option<Function>,
-    #[serde(default, deserialize_with = "function")]
-    ondisconnect: Option<Function>,
-    #[serde(default, deserialize_with = "function")]
-    onwillreconnect: Option<Function>,
-    #[serde(default, deserialize_with = "function")]
-    onloginportschange: Option<Function>,
-    #[serde(default, deserialize_with = "function")]
-    onerror: Option<Function>,
-    #[serde(default, deserialize_with = "function")]
-    reconnect_delay_provider: Option<Function>,
-    #[serde(default, deserialize_with = "function")]
-    log_func: Option<Function>,
 }
 
-/// `defaultLink`: one address, or an array of them.
-#[derive(Debug, Default)]
-struct Links(Vec<String>);
+/// The options read from the merged object itself instead of through serde: the
+/// callbacks and `defaultLink` (a string or an array of strings). serde sees a
+/// function or a "string or sequence" only through serde-wasm-bindgen's `preserve`,
+/// which brings its reader of every kind of JavaScript value (iterables, maps,
+/// BigInts) into the package; `BENCHMARKS.md` has the measurement.
+const READ_DIRECTLY: [&str; 8] = [
+    "defaultLink",
+    "onconnect",
+    "ondisconnect",
+    "onwillreconnect",
+    "onloginportschange",
+    "onerror",
+    "reconnectDelayProvider",
+    "logFunc",
+];
 
-impl<'de> Deserialize<'de> for Links {
-    /// Read from the JavaScript value itself: serde's "a string or a sequence" would
-    /// take `deserialize_any`, which brings serde-wasm-bindgen's reader of every kind
-    /// of JavaScript value (maps, iterables, BigInts) into the package.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
-        if let Some(one) = value.as_string() {
-            return Ok(Links(vec![one]));
-        }
-        let wrong = || D::Error::custom("must be a string or an array of strings");
-        let list: js_sys::Array = value.dyn_into().map_err(|_| wrong())?;
-        let links = list.iter().map(|link| link.as_string().ok_or_else(wrong));
-        links.collect::<Result<_, _>>().map(Links)
-    }
-}
-
-/// A callback option: a function, or `null` for none.
-fn function<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Function>, D::Error> {
-    let value: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
+/// Option `name` of `merged`: a function, or `null` (or absent) for none.
+fn function(merged: &Object, name: &str) -> Result<Option<Function>, NimError> {
+    let value = get(merged, name);
     if value.is_null() || value.is_undefined() {
         return Ok(None);
     }
-    match value.dyn_into() {
-        Ok(function) => Ok(Some(function)),
-        Err(_) => Err(D::Error::custom("must be a function")),
+    value.dyn_into().map(Some).map_err(|_| wrong_type(name))
+}
+
+/// `defaultLink` of `merged`: one address, or an array of them.
+fn links(merged: &Object) -> Result<Vec<String>, NimError> {
+    let value = get(merged, "defaultLink");
+    if value.is_null() || value.is_undefined() {
+        return Ok(Vec::new());
     }
+    if let Some(one) = value.as_string() {
+        return Ok(vec![one]);
+    }
+    let wrong = || wrong_type("defaultLink");
+    let list: js_sys::Array = value.dyn_into().map_err(|_| wrong())?;
+    let links = list.iter().map(|link| link.as_string().ok_or_else(wrong));
+    links.collect()
+}
+
+/// The error for option `name` holding a value of the wrong type.
+fn wrong_type(name: &str) -> NimError {
+    NimError::new(
+        ErrorCode::InvalidOption,
+        concat(&["option `", name, "` has a value of the wrong type"]),
+    )
 }
 
 /// The parsed options of one instance.
@@ -173,6 +178,17 @@ impl Options {
     /// The options that `merged` holds, with every rule checked.
     fn derive(merged: Object) -> Result<Self, NimError> {
         let o = read(&merged)?;
+        let default_links = links(&merged)?;
+        let callbacks = Callbacks {
+            onconnect: function(&merged, "onconnect")?,
+            ondisconnect: function(&merged, "ondisconnect")?,
+            onwillreconnect: function(&merged, "onwillreconnect")?,
+            onloginportschange: function(&merged, "onloginportschange")?,
+            onerror: function(&merged, "onerror")?,
+            reconnect_delay_provider: function(&merged, "reconnectDelayProvider")?,
+            log_func: function(&merged, "logFunc")?,
+            debug: o.debug.unwrap_or(false),
+        };
         let required = |key: &'static str, value: Option<String>| {
             let value = value.unwrap_or_default();
             config::check_required(key, &value).map(|()| value)
@@ -194,7 +210,7 @@ impl Options {
         if let Some(url) = &c.lbs_url {
             config::check_lbs_url(url)?;
         }
-        c.default_links = o.default_link.unwrap_or_default().0;
+        c.default_links = default_links;
         config::check_default_link(&c.default_links)?;
         if let Some(n) = o.auth_type {
             c.auth_type = config::check_auth_type(n)?;
@@ -226,19 +242,10 @@ impl Options {
         c.os = user_agent();
         c.need_reconnect = o.need_reconnect.unwrap_or(true);
         c.quick_reconnect = o.quick_reconnect.unwrap_or(false);
-        c.has_delay_provider = o.reconnect_delay_provider.is_some();
+        c.has_delay_provider = callbacks.reconnect_delay_provider.is_some();
         Ok(Options {
             config: c,
-            callbacks: Callbacks {
-                onconnect: o.onconnect,
-                ondisconnect: o.ondisconnect,
-                onwillreconnect: o.onwillreconnect,
-                onloginportschange: o.onloginportschange,
-                onerror: o.onerror,
-                reconnect_delay_provider: o.reconnect_delay_provider,
-                log_func: o.log_func,
-                debug: o.debug.unwrap_or(false),
-            },
+            callbacks,
             merged,
             skip_connection_on_initialize: o.skip_connection_on_initialize.unwrap_or(false),
         })
@@ -246,28 +253,32 @@ impl Options {
 }
 
 /// The options `merged` holds; a value of the wrong type is an `invalidOption`
-/// naming it.
+/// naming the first such option.
 fn read(merged: &Object) -> Result<OptionValues, NimError> {
-    let all = serde_wasm_bindgen::from_value(merged.into());
-    all.map_err(|_| {
-        // serde's errors do not say which field failed: the culprit is the key that
-        // fails alone.
-        let keys = Object::keys(merged);
-        let culprit = keys.iter().find(|key| {
-            let alone = Object::new();
-            let _ = js_sys::Reflect::set(
-                &alone,
-                key,
-                &get(merged, &key.as_string().unwrap_or_default()),
-            );
-            serde_wasm_bindgen::from_value::<OptionValues>(alone.into()).is_err()
-        });
-        let name = culprit.and_then(|key| key.as_string()).unwrap_or_default();
-        NimError::new(
-            ErrorCode::InvalidOption,
-            concat(&["option `", &name, "` has a value of the wrong type"]),
-        )
+    Ok(OptionValues {
+        app_key: value(merged, "appKey")?,
+        account: value(merged, "account")?,
+        token: value(merged, "token")?,
+        auth_type: value(merged, "authType")?,
+        login_ext: value(merged, "loginExt")?,
+        custom_tag: value(merged, "customTag")?,
+        custom_client_type: value(merged, "customClientType")?,
+        need_reconnect: value(merged, "needReconnect")?,
+        reconnection_attempts: value(merged, "reconnectionAttempts")?,
+        quick_reconnect: value(merged, "quickReconnect")?,
+        heartbeat_interval: value(merged, "heartbeatInterval")?,
+        skip_connection_on_initialize: value(merged, "skipConnectionOnInitialize")?,
+        socket_url: value(merged, "socketUrl")?,
+        lbs_url: value(merged, "lbsUrl")?,
+        device_id: value(merged, "deviceId")?,
+        is_fixed_device_id: value(merged, "isFixedDeviceId")?,
+        debug: value(merged, "debug")?,
     })
+}
+
+/// Option `key` of `merged`, `None` when absent or `null`.
+fn value<T: DeserializeOwned>(merged: &Object, key: &str) -> Result<Option<T>, NimError> {
+    serde_wasm_bindgen::from_value(get(merged, key)).map_err(|_| wrong_type(key))
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -279,7 +290,7 @@ extern "C" {
 
 /// Checks that option `name` is documented.
 fn check_known(name: &str) -> Result<(), NimError> {
-    if field_names::<OptionValues>().contains(&name) {
+    if field_names::<OptionValues>().contains(&name) || READ_DIRECTLY.contains(&name) {
         return Ok(());
     }
     Err(NimError::new(
