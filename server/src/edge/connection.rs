@@ -20,7 +20,7 @@ use tracing::{debug, info};
 use super::translate;
 use super::wire::{Incoming, Wire};
 use crate::login::{self, Session};
-use crate::outbox::{self, Command, Incoming as Queued};
+use crate::outbox::{Command, Incoming as Queued};
 use crate::shared::Shared;
 use crate::ws;
 
@@ -417,5 +417,5 @@ async fn kick(shared: &Shared, session: &Session, request: &Request, ids: &[Stri
 
 /// The end of a connection whose client did not read its queue.
 fn slow_reader() -> Ending {
-    Ending::Close(outbox::SLOW_READER, "too slow: queue full")
+    Ending::Close(CloseCode::SLOW_READER, "too slow: queue full")
 }
