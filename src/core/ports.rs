@@ -2,17 +2,35 @@
 
 use nim_protocol::LoginPort;
 
-/// The devices of this account that are online now, never this connection.
+/// The devices of this account that are online now, never this connection, and
+/// what was last reported of them while no session is live.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoginPorts {
+    /// The devices reported online and not reported offline since.
     online: Vec<LoginPort>,
+    /// Whether a session is live, so that `online` is current.
+    live: bool,
 }
 
 impl LoginPorts {
-    /// Starts over from the list in a `loginOk`.
-    pub fn replace(&mut self, ports: &[LoginPort]) {
-        self.online.clear();
-        self.apply(ports);
+    /// Starts over from the full list in a `loginOk`: the changes against what was
+    /// reported before, each device that left once with `online: false`, then each
+    /// new one once with `online: true`.
+    pub fn replace(&mut self, ports: &[LoginPort]) -> Vec<LoginPort> {
+        let listed = |list: &[LoginPort], port: &LoginPort| {
+            list.iter().any(|p| p.connection_id == port.connection_id)
+        };
+        let gone = self.online.iter().filter(|p| !listed(ports, p));
+        let mut changes: Vec<LoginPort> = gone
+            .map(|p| LoginPort {
+                online: false,
+                ..p.clone()
+            })
+            .collect();
+        changes.extend(ports.iter().filter(|p| !listed(&self.online, p)).cloned());
+        self.online = ports.to_vec();
+        self.live = true;
+        changes
     }
 
     /// Applies a change: `online: true` adds or refreshes, `online: false` removes.
@@ -31,14 +49,19 @@ impl LoginPorts {
         }
     }
 
-    /// Forgets every device (the session ended, so the list is unknown).
+    /// The session ended, so nothing is known online; what was reported is kept,
+    /// for the next [`LoginPorts::replace`] to reconcile.
     pub fn clear(&mut self) {
-        self.online.clear();
+        self.live = false;
     }
 
     /// The devices online now.
     pub fn online(&self) -> &[LoginPort] {
-        &self.online
+        if self.live {
+            &self.online
+        } else {
+            &[]
+        }
     }
 }
 
@@ -66,7 +89,7 @@ mod tests {
     #[test]
     fn devices_come_and_go() {
         let mut ports = LoginPorts::default();
-        ports.replace(&[port("d1", "c1", true)]);
+        let _ = ports.replace(&[port("d1", "c1", true)]);
         ports.apply(&[port("d2", "c2", true)]);
         assert_eq!(ports.online().len(), 2);
         ports.apply(&[port("d1", "c1", false)]);
@@ -74,5 +97,20 @@ mod tests {
         ports.apply(&[port("d2", "c3", true)]);
         ports.apply(&[port("d2", "c2", false)]);
         assert_eq!(ports.online(), &[port("d2", "c3", true)]);
+    }
+
+    #[test]
+    fn a_new_login_reports_what_changed_while_away() {
+        let mut ports = LoginPorts::default();
+        let first = [port("d1", "c1", true), port("d2", "c2", true)];
+        assert_eq!(ports.replace(&first), first);
+        ports.clear();
+        assert_eq!(ports.online(), &[]);
+        let changes = ports.replace(&[port("d2", "c2", true), port("d3", "c3", true)]);
+        assert_eq!(changes, [port("d1", "c1", false), port("d3", "c3", true)]);
+        assert_eq!(
+            ports.replace(&[port("d2", "c2", true), port("d3", "c3", true)]),
+            []
+        );
     }
 }

@@ -6,6 +6,7 @@
 mod support;
 
 mod connect_attempts;
+mod devices_after_re_login;
 mod dynamic_token;
 mod heartbeat;
 mod kicked;
