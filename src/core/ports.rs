@@ -13,21 +13,22 @@ pub struct LoginPorts {
 }
 
 impl LoginPorts {
-    /// Starts over from the full list in a `loginOk`: the changes against what was
-    /// reported before, each device that left once with `online: false`, then each
-    /// new one once with `online: true`.
+    /// Starts over from the full list in a `loginOk`; gives what to report: each
+    /// device reported before that left meanwhile, once with `online: false`, then
+    /// the whole list (so a page that cleared its list when the session was lost
+    /// gets it back).
     pub fn replace(&mut self, ports: &[LoginPort]) -> Vec<LoginPort> {
-        let listed = |list: &[LoginPort], port: &LoginPort| {
-            list.iter().any(|p| p.connection_id == port.connection_id)
-        };
-        let gone = self.online.iter().filter(|p| !listed(ports, p));
+        let gone = self
+            .online
+            .iter()
+            .filter(|p| !ports.iter().any(|n| n.connection_id == p.connection_id));
         let mut changes: Vec<LoginPort> = gone
             .map(|p| LoginPort {
                 online: false,
                 ..p.clone()
             })
             .collect();
-        changes.extend(ports.iter().filter(|p| !listed(&self.online, p)).cloned());
+        changes.extend_from_slice(ports);
         self.online = ports.to_vec();
         self.live = true;
         changes
@@ -106,11 +107,15 @@ mod tests {
         assert_eq!(ports.replace(&first), first);
         ports.clear();
         assert_eq!(ports.online(), &[]);
-        let changes = ports.replace(&[port("d2", "c2", true), port("d3", "c3", true)]);
-        assert_eq!(changes, [port("d1", "c1", false), port("d3", "c3", true)]);
+        let now = [port("d2", "c2", true), port("d3", "c3", true)];
+        let changes = ports.replace(&now);
         assert_eq!(
-            ports.replace(&[port("d2", "c2", true), port("d3", "c3", true)]),
-            []
+            changes,
+            [port("d1", "c1", false), now[0].clone(), now[1].clone()]
         );
+        ports.clear();
+        let gone = [port("d2", "c2", false), port("d3", "c3", false)];
+        assert_eq!(ports.replace(&[]), gone);
+        assert_eq!(ports.replace(&[]), []);
     }
 }

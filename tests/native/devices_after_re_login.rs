@@ -1,6 +1,6 @@
 //! After any new login the device list is reconciled with the login's full list:
-//! each device that left while the session was away is reported offline once, each
-//! new one online once, and those still there are not reported again.
+//! each device that left while the session was away is reported offline once,
+//! followed by the whole list online.
 
 use crate::support::{config, port, Harness};
 use nim_protocol::LoginPort;
@@ -35,7 +35,7 @@ fn re_login_after(end: impl FnOnce(&mut Harness, nim_wasm::core::SocketId)) {
     h.accept(vec![port("r", true), port("s", true)]);
     assert_eq!(
         port_changes(&mut h),
-        vec![vec![port("q", false), port("s", true)]]
+        vec![vec![port("q", false), port("r", true), port("s", true)]]
     );
     assert_eq!(h.session.login_ports(), &[port("r", true), port("s", true)]);
 }
