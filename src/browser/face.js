@@ -5,10 +5,9 @@
 // holds is made non-enumerable, so `JSON.stringify(nim)` and `Object.keys(nim)`
 // show nothing internal.
 {
-  const api = ['constructor', 'connect', 'disconnect', 'destroy', 'setOptions', 'kick',
-    'getLoginStatus', 'isConnected', 'getLoginPorts', 'free'];
+  const api = 'constructor connect disconnect destroy setOptions kick getLoginStatus isConnected getLoginPorts free'.split(' ');
   const proto = NIM.prototype;
-  const glue = Object.create(Object.getPrototypeOf(proto));
+  const glue = {};
   for (const key of Reflect.ownKeys(proto)) {
     if (!api.includes(key)) {
       Object.defineProperty(glue, key, Object.getOwnPropertyDescriptor(proto, key));
@@ -18,9 +17,9 @@
   Object.setPrototypeOf(proto, glue);
   const getInstance = NIM.getInstance;
   Object.defineProperty(NIM, 'getInstance', {
-    value(options) {
-      const nim = getInstance.call(this, options);
-      for (const key of Object.keys(nim)) Object.defineProperty(nim, key, { enumerable: false });
+    value: (options) => {
+      const nim = getInstance(options);
+      for (const key in nim) Object.defineProperty(nim, key, { enumerable: false });
       return nim;
     },
     writable: true,

@@ -254,9 +254,6 @@ impl Instance {
             self.socket = None;
             self.timer = None;
             self.page = None;
-            for request in self.lbs.drain(..) {
-                request.abort();
-            }
             // Nothing of the user's stays reachable from the wasm: a callback that
             // refers to the instance would otherwise keep it alive for good.
             self.callbacks = Callbacks::default();

@@ -17,19 +17,13 @@ impl LoginPorts {
     /// device reported before that left meanwhile, once with `online: false`, then
     /// the whole list (so a page that cleared its list when the session was lost
     /// gets it back).
-    pub fn replace(&mut self, ports: &[LoginPort]) -> Vec<LoginPort> {
-        let gone = self
-            .online
-            .iter()
-            .filter(|p| !ports.iter().any(|n| n.connection_id == p.connection_id));
-        let mut changes: Vec<LoginPort> = gone
-            .map(|p| LoginPort {
-                online: false,
-                ..p.clone()
-            })
-            .collect();
-        changes.extend_from_slice(ports);
-        self.online = ports.to_vec();
+    pub fn replace(&mut self, mut ports: Vec<LoginPort>) -> Vec<LoginPort> {
+        let mut changes = std::mem::replace(&mut self.online, ports.clone());
+        changes.retain_mut(|p| {
+            p.online = false;
+            !ports.iter().any(|n| n.connection_id == p.connection_id)
+        });
+        changes.append(&mut ports);
         self.live = true;
         changes
     }
@@ -90,7 +84,7 @@ mod tests {
     #[test]
     fn devices_come_and_go() {
         let mut ports = LoginPorts::default();
-        let _ = ports.replace(&[port("d1", "c1", true)]);
+        let _ = ports.replace(vec![port("d1", "c1", true)]);
         ports.apply(&[port("d2", "c2", true)]);
         assert_eq!(ports.online().len(), 2);
         ports.apply(&[port("d1", "c1", false)]);
@@ -104,18 +98,18 @@ mod tests {
     fn a_new_login_reports_what_changed_while_away() {
         let mut ports = LoginPorts::default();
         let first = [port("d1", "c1", true), port("d2", "c2", true)];
-        assert_eq!(ports.replace(&first), first);
+        assert_eq!(ports.replace(first.to_vec()), first);
         ports.clear();
         assert_eq!(ports.online(), &[]);
         let now = [port("d2", "c2", true), port("d3", "c3", true)];
-        let changes = ports.replace(&now);
+        let changes = ports.replace(now.to_vec());
         assert_eq!(
             changes,
             [port("d1", "c1", false), now[0].clone(), now[1].clone()]
         );
         ports.clear();
         let gone = [port("d2", "c2", false), port("d3", "c3", false)];
-        assert_eq!(ports.replace(&[]), gone);
-        assert_eq!(ports.replace(&[]), []);
+        assert_eq!(ports.replace(Vec::new()), gone);
+        assert_eq!(ports.replace(Vec::new()), []);
     }
 }

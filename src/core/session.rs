@@ -741,7 +741,7 @@ impl Session {
             last_heard: now,
             next_ping: now + ping_every,
         };
-        let changes = self.ports.replace(&ok.ports);
+        let changes = self.ports.replace(ok.ports);
         if !changes.is_empty() {
             self.emit(Event::LoginPortsChange(changes));
         }
