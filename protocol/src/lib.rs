@@ -50,18 +50,18 @@ pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 /// The most device ids one [`KickRequest`] may name.
 pub const MAX_KICK_DEVICE_IDS: usize = 64;
 
-/// The longest `custom` a [`KickRequest`] may carry, in bytes as encoded in the
-/// frame ([`encoded_len`]).
-pub const MAX_KICK_CUSTOM_BYTES: usize = 4096;
+/// The longest `custom` of a [`KickRequest`], in UTF-8 bytes. The SDK counts it as
+/// encoded in the frame ([`encoded_len`], never less).
+pub const MAX_KICK_CUSTOM_BYTES: usize = 1024;
 
-/// The longest device id a [`KickRequest`] may name, in bytes as encoded in the
-/// frame ([`encoded_len`]). With [`MAX_KICK_DEVICE_IDS`] and
-/// [`MAX_KICK_CUSTOM_BYTES`] a kick always fits in [`MAX_FRAME_BYTES`].
-pub const MAX_KICK_DEVICE_ID_BYTES: usize = 128;
+/// The longest `deviceId` of a login, and of each id a [`KickRequest`] names, in
+/// UTF-8 bytes. The SDK counts a kick's ids as encoded in the frame
+/// ([`encoded_len`]): with [`MAX_KICK_DEVICE_IDS`] and [`MAX_KICK_CUSTOM_BYTES`] its
+/// kicks then always fit in [`MAX_FRAME_BYTES`].
+pub const MAX_DEVICE_ID_BYTES: usize = 128;
 
 const _: () = assert!(
-    MAX_KICK_DEVICE_IDS * (MAX_KICK_DEVICE_ID_BYTES + 3) + MAX_KICK_CUSTOM_BYTES + 64
-        <= MAX_FRAME_BYTES
+    MAX_KICK_DEVICE_IDS * (MAX_DEVICE_ID_BYTES + 3) + MAX_KICK_CUSTOM_BYTES + 64 <= MAX_FRAME_BYTES
 );
 
 /// The bytes `text` takes inside a JSON string of a frame, quotes left out:

@@ -298,7 +298,7 @@ fn encoded_len_is_the_length_inside_the_frame() {
 
 #[test]
 fn the_largest_kick_fits_in_a_frame() {
-    let id = "\"".repeat(MAX_KICK_DEVICE_ID_BYTES / 2);
+    let id = "\"".repeat(MAX_DEVICE_ID_BYTES / 2);
     let kick = ClientMessage::Kick(KickRequest {
         id: u32::MAX,
         device_ids: vec![id; MAX_KICK_DEVICE_IDS],

@@ -11,9 +11,7 @@ use super::error::{ErrorCode, NimError};
 use super::instance::{drive, Instance, Lifecycle, Shared};
 use super::options::{Options, Source};
 use super::Input;
-use nim_protocol::{
-    encoded_len, MAX_KICK_CUSTOM_BYTES, MAX_KICK_DEVICE_IDS, MAX_KICK_DEVICE_ID_BYTES,
-};
+use nim_protocol::{encoded_len, MAX_DEVICE_ID_BYTES, MAX_KICK_CUSTOM_BYTES, MAX_KICK_DEVICE_IDS};
 
 /// A live instance: its account, the JS object handed out, and the instance.
 struct Registered {
@@ -244,11 +242,11 @@ fn done_option(options: &JsValue, method: &str) -> Result<Option<Function>, NimE
 
 // The messages of `kick_arguments` spell the limits out.
 const _: () = assert!(
-    MAX_KICK_DEVICE_IDS == 64 && MAX_KICK_DEVICE_ID_BYTES == 128 && MAX_KICK_CUSTOM_BYTES == 4096
+    MAX_KICK_DEVICE_IDS == 64 && MAX_DEVICE_ID_BYTES == 128 && MAX_KICK_CUSTOM_BYTES == 1024
 );
 
 /// `deviceIds` (1 to 64 non-empty strings of at most 128 bytes each) and `custom`
-/// (at most 4096 bytes) of a `kick` call, counted as encoded in the frame: a kick
+/// (at most 1024 bytes) of a `kick` call, counted as encoded in the frame: a kick
 /// within them always fits in one frame, so the server never closes the kicker's
 /// session over it.
 fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> {
@@ -267,7 +265,7 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
     let mut device_ids = Vec::new();
     for at in 0..ids.length() {
         match ids.get(at).as_string() {
-            Some(id) if !id.is_empty() && encoded_len(&id) <= MAX_KICK_DEVICE_ID_BYTES => {
+            Some(id) if !id.is_empty() && encoded_len(&id) <= MAX_DEVICE_ID_BYTES => {
                 device_ids.push(id)
             }
             _ => {
@@ -280,7 +278,7 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
     let custom = super::get(options, "custom");
     let custom = match custom.as_string() {
         Some(custom) if encoded_len(&custom) <= MAX_KICK_CUSTOM_BYTES => custom,
-        Some(_) => return Err(invalid("`kick`: `custom` must be at most 4096 bytes")),
+        Some(_) => return Err(invalid("`kick`: `custom` must be at most 1024 bytes")),
         None if custom.is_undefined() => String::new(),
         None => return Err(invalid("`kick`: `custom` must be a string")),
     };

@@ -152,7 +152,7 @@ export type NIMSetOptions = Partial<Omit<NIMOptions, 'account'>>;
 export interface NIMKickOptions {
   /** 1 to 64 device ids, each at most 128 bytes as sent. */
   deviceIds: string[];
-  /** Passed to the kicked devices; at most 4096 bytes as sent. */
+  /** Passed to the kicked devices; at most 1024 bytes as sent. */
   custom?: string;
 }
 

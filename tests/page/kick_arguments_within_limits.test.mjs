@@ -1,4 +1,4 @@
-// `kick()` checks `custom` (at most 4096 bytes) and each device id (at most 128
+// `kick()` checks `custom` (at most 1024 bytes) and each device id (at most 128
 // bytes), both counted as encoded in the frame, before sending: a kick past them
 // throws `invalidArgument` and sends nothing; the largest kick within them goes
 // through, and the kicker stays logged in either way.
@@ -30,8 +30,8 @@ test('kicks past the limits throw, the largest within them works', { timeout: TE
         longCustom: attempt({ deviceIds: [qId], custom: 'x'.repeat(20000) }),
         longIds: attempt({ deviceIds: Array.from({ length: 64 }, (_, i) => `${i}`.padEnd(300, 'd')) }),
         idOneByteOver: attempt({ deviceIds: ['d'.repeat(129)] }),
-        customOneByteOver: attempt({ deviceIds: [qId], custom: 'é'.repeat(2048) + 'x' }),
-        escapesOver: attempt({ deviceIds: [qId], custom: '\u0001'.repeat(683) }),
+        customOneByteOver: attempt({ deviceIds: [qId], custom: 'é'.repeat(512) + 'x' }),
+        escapesOver: attempt({ deviceIds: [qId], custom: '\u0001'.repeat(171) }),
       };
     }, qPort.deviceId);
     assert.deepEqual(thrown, {
@@ -43,7 +43,7 @@ test('kicks past the limits throw, the largest within them works', { timeout: TE
     });
     const largest = await p.page.evaluate(async (qId) => {
       const deviceIds = [...Array.from({ length: 63 }, (_, i) => `${i}`.padEnd(64, '"')), qId];
-      return window.__sdk.nim.kick({ deviceIds, custom: '\u0001'.repeat(682) });
+      return window.__sdk.nim.kick({ deviceIds, custom: '\u0001'.repeat(170) });
     }, qPort.deviceId);
     assert.deepEqual(largest, { deviceIds: [qPort.deviceId] });
     await q.waitFor('ondisconnect');
