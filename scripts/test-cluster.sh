@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 
 . scripts/services.sh
 services_start test-cluster
-cargo test -p nim-server --lib postgres
-cargo test -p nim-server --test it cluster
+# The cluster tests are #[ignore]d under a plain `cargo test`; here they run, and
+# fail if the services are missing.
+cargo test -p nim-server --lib postgres -- --include-ignored
+cargo test -p nim-server --test it cluster -- --include-ignored
 cargo build -q -p nim-server
 # psql, from the same PostgreSQL, creates each page test file's own database.
 PATH="$PGBIN:$PATH" NIM_SERVER_BIN=target/debug/nim-server node tests/page/run.mjs --cluster

@@ -173,7 +173,8 @@ pub async fn start_node(
             "listen = \"{listen}\"\ndata = \"{data}\"\ndev = true\n{shared}\n\
              [[apps]]\nkey = \"{APP_KEY}\"\nsecret = \"bench-secret\"\npolicy = \"multi\"\n\
              max_devices = {max_devices}\n\n\
-             [limits]\nmax_connections = 1000000\nmax_connections_per_account = {per_account}\n",
+             [limits]\nmax_connections = 1000000\nmax_connections_per_account = {per_account}\n\
+             max_http_connections_per_ip = 1000000\n",
             data = dir.join("nim.sqlite").display(),
             per_account = max_devices.max(20),
         ),

@@ -36,6 +36,8 @@ impl CloseCode {
     pub const IDLE_TIMEOUT: CloseCode = CloseCode(4003);
     /// No `login` arrived within the login timeout.
     pub const LOGIN_TIMEOUT: CloseCode = CloseCode(4008);
+    /// The client read too slowly: its queue of pushes overflowed.
+    pub const SLOW_READER: CloseCode = CloseCode(4009);
     /// The peer broke the protocol (bad frames before login, second login, ...).
     pub const PROTOCOL_ERROR: CloseCode = CloseCode(4400);
 

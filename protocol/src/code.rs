@@ -8,7 +8,8 @@ pub const UNSUPPORTED_VERSION: u16 = 201;
 pub const BAD_TOKEN: u16 = 302;
 /// The account was deleted or disabled by the app (terminal).
 pub const ACCOUNT_DISABLED: u16 = 317;
-/// A frame or request was malformed.
+/// A frame or request was malformed, or a field too long (terminal for a login: the
+/// same login would be refused again).
 pub const BAD_REQUEST: u16 = 400;
 /// A request that needs a login arrived before one.
 pub const NOT_LOGGED_IN: u16 = 401;
@@ -30,10 +31,11 @@ pub const BLOCKED: u16 = 422;
 pub const SERVER_ERROR: u16 = 500;
 
 /// Login codes after which the SDK never retries on its own.
-pub const TERMINAL_LOGIN_CODES: [u16; 7] = [
+pub const TERMINAL_LOGIN_CODES: [u16; 8] = [
     UNSUPPORTED_VERSION,
     BAD_TOKEN,
     ACCOUNT_DISABLED,
+    BAD_REQUEST,
     FORBIDDEN,
     NO_ACCOUNT,
     SLOT_TAKEN,

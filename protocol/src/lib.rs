@@ -47,19 +47,32 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// The largest text frame either side accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 
+// The length limits of the text fields. A field over its limit gets `loginFailed`
+// 400 (a `kick`: `error` 400); the SDK refuses such an option before sending it.
+// Limits are in UTF-8 bytes, as the server stores and compares the text, except
+// `customTag`, which is shown to people and counted in characters.
+
+/// The longest `account` of a login, in bytes.
+pub const MAX_ACCOUNT_BYTES: usize = 128;
+/// The longest `token` of a login, in bytes.
+pub const MAX_TOKEN_BYTES: usize = 1024;
+/// The longest `deviceId` of a login, and of each id a [`KickRequest`] names, in bytes.
+pub const MAX_DEVICE_ID_BYTES: usize = 128;
+/// The longest `os` of a login, in bytes.
+pub const MAX_OS_BYTES: usize = 128;
+/// The longest `mac` of a login, in bytes.
+pub const MAX_MAC_BYTES: usize = 128;
+/// The longest `loginExt` of a login, in bytes.
+pub const MAX_LOGIN_EXT_BYTES: usize = 1024;
+/// The longest `customTag` a login may carry, in characters.
+pub const MAX_CUSTOM_TAG_CHARS: usize = 32;
 /// The most device ids one [`KickRequest`] may name.
 pub const MAX_KICK_DEVICE_IDS: usize = 64;
-
-/// The longest `custom` of a [`KickRequest`], in UTF-8 bytes. The SDK counts it as
-/// encoded in the frame ([`encoded_len`], never less).
+/// The longest `custom` of a [`KickRequest`], in bytes.
 pub const MAX_KICK_CUSTOM_BYTES: usize = 1024;
 
-/// The longest `deviceId` of a login, and of each id a [`KickRequest`] names, in
-/// UTF-8 bytes. The SDK counts a kick's ids as encoded in the frame
-/// ([`encoded_len`]): with [`MAX_KICK_DEVICE_IDS`] and [`MAX_KICK_CUSTOM_BYTES`] its
-/// kicks then always fit in [`MAX_FRAME_BYTES`].
-pub const MAX_DEVICE_ID_BYTES: usize = 128;
-
+// The SDK counts a kick's ids and `custom` as encoded in the frame
+// ([`encoded_len`], never less than their UTF-8 bytes): its kicks then always fit.
 const _: () = assert!(
     MAX_KICK_DEVICE_IDS * (MAX_DEVICE_ID_BYTES + 3) + MAX_KICK_CUSTOM_BYTES + 64 <= MAX_FRAME_BYTES
 );
@@ -75,9 +88,6 @@ pub fn encoded_len(text: &str) -> usize {
         })
         .sum()
 }
-
-/// The longest `customTag` a login may carry, in characters.
-pub const MAX_CUSTOM_TAG_CHARS: usize = 32;
 
 /// A message sent by the SDK to the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -346,9 +356,11 @@ pub struct LoginPortsChange {
 pub struct KickRequest {
     /// Request id, echoed in the reply.
     pub id: u32,
-    /// The devices to kick (1 to [`MAX_KICK_DEVICE_IDS`]).
+    /// The devices to kick (1 to [`MAX_KICK_DEVICE_IDS`], each at most
+    /// [`MAX_DEVICE_ID_BYTES`]).
     pub device_ids: Vec<String>,
-    /// App-defined text passed to the kicked devices.
+    /// App-defined text passed to the kicked devices (at most
+    /// [`MAX_KICK_CUSTOM_BYTES`]).
     #[serde(default)]
     pub custom: String,
 }

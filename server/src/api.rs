@@ -7,15 +7,14 @@
 //! body whose `code` says what happened (200 done, 414 bad parameter, 403 refused,
 //! 404 no such account, 431 replayed nonce, 500 server error), as NIM does.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::rejection::FormRejection;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use axum::Json;
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 use tracing::{info, warn};
@@ -26,7 +25,7 @@ use crate::shared::Shared;
 use crate::store::{constant_time_eq, random_token, Created};
 
 pub use crate::api_call::CODE_BAD_PARAMETER;
-use crate::api_call::{accid, Operation, Refusal, Signature, ACTIONS};
+use crate::api_call::{accid, form, Operation, Refusal, Signature, ACTIONS};
 /// Refused: unknown app key, bad checksum, `CurTime` out of range.
 pub const CODE_FORBIDDEN: u16 = 403;
 /// No such account.
@@ -101,15 +100,27 @@ async fn authenticate<'a>(shared: &'a Shared, headers: &HeaderMap) -> Result<&'a
     Ok(app)
 }
 
-type FormResult = Result<Form<HashMap<String, String>>, FormRejection>;
+/// Longest form body read; the longest valid call is far shorter.
+const MAX_FORM_BYTES: usize = 64 * 1024;
 
-fn form_fields(form: FormResult) -> Result<HashMap<String, String>, Refusal> {
-    form.map(|Form(fields)| fields).map_err(|rejection| {
-        Refusal::new(
-            CODE_BAD_PARAMETER,
-            format!("body must be form-encoded: {rejection}"),
-        )
-    })
+/// A request body, read whole within the body timeout. Hyper's header timeout
+/// does not cover the body, and tower-http's body timeout is reset by every
+/// byte, so a body sent one byte at a time would hold the connection for ever.
+async fn read_body(shared: &Shared, body: Body) -> Result<Bytes, Response> {
+    let deadline = shared.config.limits.http_body_timeout;
+    match tokio::time::timeout(deadline, axum::body::to_bytes(body, MAX_FORM_BYTES)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(err)) => {
+            let refusal = Refusal::new(CODE_BAD_PARAMETER, format!("body not read: {err}"));
+            Err(respond(shared, Err(refusal)))
+        }
+        Err(_) => {
+            let refusal = Refusal::new(CODE_BAD_PARAMETER, "body not sent in time");
+            // Closing, rather than waiting for the rest of the body.
+            let reply = respond(shared, Err(refusal));
+            Err(([(header::CONNECTION, "close")], reply).into_response())
+        }
+    }
 }
 
 /// `POST /nimserver/user/{action}`.
@@ -117,15 +128,19 @@ pub(crate) async fn user_action(
     State(shared): State<Arc<Shared>>,
     Path(action): Path<String>,
     headers: HeaderMap,
-    form: FormResult,
+    body: Body,
 ) -> Response {
     if !ACTIONS.contains(&action.as_str()) {
         let body = json!({ "code": 404, "desc": "no such action" });
         return (StatusCode::NOT_FOUND, Json(body)).into_response();
     }
+    let body = match read_body(&shared, body).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let reply = async {
         let app = authenticate(&shared, &headers).await?;
-        let fields = form_fields(form)?;
+        let fields = form(&headers, &body)?;
         let (accid, operation) = Operation::parse(&action, &fields)?;
         let result = perform(&shared, app, &accid, operation).await;
         let code = result.as_ref().map_or_else(|r| r.code, |_| 200);
@@ -182,9 +197,17 @@ async fn perform(shared: &Shared, app: &App, accid: &str, operation: Operation) 
 
 /// `POST /dev/token` (only with `--dev`): form `appKey`, `accid`. Creates the account
 /// when it is missing, otherwise gives it a new token; replies with the token.
-pub(crate) async fn dev_token(State(shared): State<Arc<Shared>>, form: FormResult) -> Response {
+pub(crate) async fn dev_token(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let body = match read_body(&shared, body).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let reply = async {
-        let fields = form_fields(form)?;
+        let fields = form(&headers, &body)?;
         let key = fields.get("appKey").map(String::as_str).unwrap_or("");
         let Some(app) = shared.config.app(key) else {
             return Err(Refusal::new(CODE_FORBIDDEN, "unknown appKey"));

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap};
+
+mod form;
 
 /// Parameter error (missing or malformed field or header).
 pub const CODE_BAD_PARAMETER: u16 = 414;
@@ -173,20 +175,31 @@ impl Operation {
     }
 }
 
+/// The fields of a form-encoded body: refused unless the `Content-Type` says
+/// `application/x-www-form-urlencoded` and every escape decodes to UTF-8.
+pub fn form(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>, Refusal> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = content_type.split(';').next().unwrap_or("").trim();
+    if !mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return Err(Refusal::new(
+            CODE_BAD_PARAMETER,
+            "body must be form-encoded",
+        ));
+    }
+    form::fields(body)
+}
+
 /// Reads a whole call: signature headers, a form-encoded body, and the action's
-/// fields. The HTTP handler does the same steps, with axum's `Form` (which is
-/// `serde_urlencoded` behind a content-type check) in the middle.
+/// fields, in the steps the HTTP handler runs after [`form`]'s `Content-Type` check.
 pub fn parse(
     action: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(String, Operation), Refusal> {
     Signature::from_headers(headers)?;
-    let fields: HashMap<String, String> = serde_urlencoded::from_bytes(body).map_err(|err| {
-        Refusal::new(
-            CODE_BAD_PARAMETER,
-            format!("body must be form-encoded: {err}"),
-        )
-    })?;
+    let fields = form::fields(body)?;
     Operation::parse(action, &fields)
 }

@@ -240,7 +240,7 @@ impl Config {
             }
         }
         let mut config: Config = serde_json::from_value(Value::Object(layered))
-            .map_err(|e| Error::Config(format!("config: {e}")))?;
+            .map_err(|e| Error::Config(without_values(&e.to_string())))?;
         let mut seen = std::collections::HashSet::new();
         config.apps.retain(|app| seen.insert(app.key.clone()));
         Ok(config)
@@ -251,19 +251,61 @@ fn to_value(config: &Config) -> Result<Value, Error> {
     serde_json::to_value(config).map_err(|e| Error::Config(e.to_string()))
 }
 
-/// The keys of a TOML file as JSON, to be layered.
+/// The keys of a TOML file as JSON, to be layered. The file is first read as a
+/// `Config` alone, so a wrong type is reported with its line like a syntax error.
 fn read_toml(path: &Path) -> Result<serde_json::Map<String, Value>, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
-    parse_toml(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
-}
-
-fn parse_toml(text: &str) -> Result<serde_json::Map<String, Value>, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-    match serde_json::to_value(table).map_err(|e| e.to_string())? {
+    let describe = |err: toml::de::Error| Error::Config(describe(path, &text, &err));
+    let table: toml::Table = toml::from_str(&text).map_err(describe)?;
+    toml::from_str::<Config>(&text).map_err(describe)?;
+    match serde_json::to_value(table).map_err(|e| Error::Config(e.to_string()))? {
         Value::Object(map) => Ok(map),
         _ => unreachable!("a TOML table is an object"),
     }
+}
+
+/// Keys whose values are secrets (or URLs that may carry a password).
+const SECRET_KEYS: [&str; 3] = ["secret", "database", "redis"];
+
+/// A TOML error as `FILE:LINE: key `KEY`: what is wrong`, without the offending
+/// line: toml's own message quotes it, and with it an app secret or a database
+/// password. On a line that may hold a secret, not even the parser's description
+/// of the value is kept.
+fn describe(path: &Path, text: &str, err: &toml::de::Error) -> String {
+    let at = err.span().map_or(0, |span| span.start.min(text.len()));
+    let line_no = text[..at].matches('\n').count() + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("");
+    let key = line
+        .split_once('=')
+        .map(|(key, _)| key.trim().trim_matches(['"', '\'']))
+        .filter(|key| !key.is_empty() && !key.contains(['{', '[', ' ']));
+    let secret_line = line.contains("://")
+        || SECRET_KEYS
+            .iter()
+            .any(|secret| line.contains(secret) || key.is_some_and(|k| k.ends_with(secret)));
+    let what = if secret_line {
+        "invalid (the value is not shown: it may be secret)".to_owned()
+    } else {
+        without_values(err.message())
+    };
+    match key {
+        Some(key) => format!("{}:{line_no}: key `{key}`: {what}", path.display()),
+        None => format!("{}:{line_no}: {what}", path.display()),
+    }
+}
+
+/// A serde message without the value it quotes: `invalid type: string "x",
+/// expected u32` becomes `invalid type, expected u32`.
+fn without_values(message: &str) -> String {
+    let message = message.trim().replace('\n', "; ");
+    for kind in ["invalid type", "invalid value", "invalid length"] {
+        if let Some(rest) = message.strip_prefix(kind) {
+            let expected = rest.find(", expected").map_or("", |at| &rest[at..]);
+            return format!("{kind}{expected}");
+        }
+    }
+    message
 }
 
 #[cfg(test)]

@@ -8,11 +8,13 @@
 //! NIM-shaped server API ([`api`]). Every setting is one field of [`Config`].
 //!
 //! ```text
-//!  TcpListener ──> axum router ──┬─ /ws ─> one task per connection (ws::serve)
+//!  TcpListener ──> serve (timeouts, per-IP cap) ──> axum router ──┬─ /ws ─> one task per connection (ws::serve)
 //!                                │           ├─ login::admit: limits, Store::check_login,
 //!                                │           │  then the registry (policy, kicks, pushes)
 //!                                │           └─ loop: frames, its bounded queue, deadline,
 //!                                │              shutdown
+//!                                ├─ /websocket, /socket.io/1/, /lbs/webconf.jsp ─> edge:
+//!                                │     the official NIM Web SDK, same login and registry
 //!                                ├─ /nimserver/user/*.action ─> api (Store, Sessions)
 //!                                ├─ /healthz, /metrics
 //!                                ├─ /dev/token (only --dev)
@@ -29,7 +31,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode};
@@ -47,6 +48,7 @@ pub mod api;
 pub mod api_call;
 mod cluster;
 pub mod config;
+mod edge;
 mod error;
 mod lbs;
 mod limiter;
@@ -57,6 +59,7 @@ pub mod origin;
 mod outbox;
 mod policy;
 mod registry;
+mod serve;
 mod sessions;
 mod shared;
 mod store;
@@ -101,14 +104,14 @@ pub async fn run(
         any_origin = shared.origins.is_any(),
         "serving"
     );
-    let app = router(Arc::clone(&shared)).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(Arc::clone(&shared));
     let stop = async move {
         shutdown.await;
         info!("shutting down: closing every connection with 1012");
         // The receivers live in `Shared`, which outlives this send.
         let _ = stop_tx.send(true);
     };
-    serve(listener, tls, app, stop).await?;
+    serve(listener, tls, app, &shared.config.limits, stop).await?;
     drop(alive_tx);
     // Each connection task bounds its own close by `close_grace`; this bound only
     // guards against a bug.
@@ -122,7 +125,8 @@ pub async fn run(
 async fn serve(
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,
-    app: IntoMakeServiceWithConnectInfo<Router, SocketAddr>,
+    app: Router,
+    limits: &Limits,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     match tls {
@@ -134,16 +138,11 @@ async fn serve(
                     tracing::debug!(%err, "TCP_NODELAY not set");
                 }
             });
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stop)
-                .await?
+            serve::serve(listener, app, limits, stop).await;
         }
         Some(acceptor) => {
-            // `tap_io` only lends the listener axum's `SocketAddr` connect info.
-            let listener = tls::TlsListener::new(listener, acceptor)?.tap_io(|_| {});
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stop)
-                .await?
+            let listener = tls::TlsListener::new(listener, acceptor)?;
+            serve::serve(listener, app, limits, stop).await;
         }
     }
     Ok(())
@@ -168,8 +167,9 @@ fn router(shared: Arc<Shared>) -> Router {
         router = router.fallback_service(ServeDir::new(www));
     }
     let dev = config.dev;
+    let edge = edge::router(Arc::clone(&shared));
     let router = router.with_state(shared);
-    if dev {
+    let router = if dev {
         router.layer(
             CorsLayer::new()
                 .allow_origin(Any)
@@ -184,7 +184,8 @@ fn router(shared: Arc<Shared>) -> Router {
         )
     } else {
         router
-    }
+    };
+    router.merge(edge)
 }
 
 /// `GET /ws`: upgrades to a WebSocket with buffers sized for small frames, when

@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use nim_protocol::{
-    code, ConnectionInfo, LoginOk, LoginPort, LoginRequest, MAX_CUSTOM_TAG_CHARS, PROTOCOL_VERSION,
+    code, ConnectionInfo, LoginOk, LoginPort, LoginRequest, MAX_ACCOUNT_BYTES,
+    MAX_CUSTOM_TAG_CHARS, MAX_DEVICE_ID_BYTES, MAX_LOGIN_EXT_BYTES, MAX_MAC_BYTES, MAX_OS_BYTES,
+    MAX_TOKEN_BYTES, PROTOCOL_VERSION,
 };
 use tracing::warn;
 
@@ -15,11 +17,6 @@ use crate::policy::{Login, Refusal};
 use crate::sessions::Admission;
 use crate::shared::Shared;
 use crate::store::LoginCheck;
-
-/// Longest accepted `account`, `deviceId`, `os` and `mac`, in bytes.
-const MAX_FIELD_BYTES: usize = 128;
-/// Longest accepted `token` and `loginExt`, in bytes.
-const MAX_LONG_FIELD_BYTES: usize = 1024;
 
 /// Why a login was refused: each carries the NIM code of its `loginFailed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +97,8 @@ pub(crate) struct Session {
     pub idle: Duration,
     /// Pushes and kicks from the registry.
     pub inbox: Inbox,
+    /// When the registry admitted it (ms since the epoch), as its other devices see it.
+    pub login_time: u64,
 }
 
 fn now_ms() -> u64 {
@@ -138,11 +137,12 @@ pub(crate) async fn admit(
 /// Whether every field is present and within its length.
 fn fields_ok(req: &LoginRequest) -> bool {
     !req.device_id.is_empty()
-        && [&req.account, &req.device_id, &req.os, &req.mac]
-            .iter()
-            .all(|field| field.len() <= MAX_FIELD_BYTES)
-        && req.token.len() <= MAX_LONG_FIELD_BYTES
-        && req.login_ext.len() <= MAX_LONG_FIELD_BYTES
+        && req.account.len() <= MAX_ACCOUNT_BYTES
+        && req.token.len() <= MAX_TOKEN_BYTES
+        && req.device_id.len() <= MAX_DEVICE_ID_BYTES
+        && req.os.len() <= MAX_OS_BYTES
+        && req.mac.len() <= MAX_MAC_BYTES
+        && req.login_ext.len() <= MAX_LOGIN_EXT_BYTES
         && req.custom_tag.chars().count() <= MAX_CUSTOM_TAG_CHARS
 }
 
@@ -242,7 +242,8 @@ async fn place(
         },
         outbox,
     };
-    let ports = match shared.sessions.admit(admission, now_ms()).await {
+    let login_time = now_ms();
+    let ports = match shared.sessions.admit(admission, login_time).await {
         Ok(Ok(ports)) => ports,
         Ok(Err(refusal)) => return Err(LoginError::Refused(refusal)),
         Err(err) => {
@@ -257,6 +258,7 @@ async fn place(
         conn,
         idle: shared.config.limits.idle_timeout(req.heartbeat_interval),
         inbox,
+        login_time,
     };
     Ok((port, session, ports))
 }

@@ -25,7 +25,16 @@ pub struct Metrics {
     login_seconds: HistogramVec,
     kick_seconds: Histogram,
     push_fanout_seconds: Histogram,
+    protocol_connections: IntCounterVec,
+    protocol_logins: IntCounterVec,
 }
+
+/// The `protocol` label of nim-wasm's own `/ws` connections.
+pub const NIM_WASM: &str = "nim-wasm";
+/// The `protocol` label of the official NIM SDK on the binary websocket.
+pub const NIM_BINARY: &str = "nim-binary";
+/// The `protocol` label of the official NIM SDK on socket.io.
+pub const NIM_SOCKETIO: &str = "nim-socketio";
 
 fn kick_name(reason: KickReason) -> &'static str {
     match reason {
@@ -130,8 +139,28 @@ impl Default for Metrics {
                 "nim_push_fanout_seconds",
                 "Time to queue one account change's notices to its devices on this node.",
             ),
+            protocol_connections: counter_by(
+                &r,
+                "nim_protocol_connections_total",
+                "WebSocket connections accepted, by the client's protocol.",
+                "protocol",
+            ),
+            protocol_logins: registered(
+                &r,
+                IntCounterVec::new(
+                    Opts::new(
+                        "nim_protocol_logins_total",
+                        "Login attempts by the client's protocol and result code.",
+                    ),
+                    &["protocol", "code"],
+                )
+                .expect("valid metric"),
+            ),
             registry: r,
         };
+        for protocol in [NIM_WASM, NIM_BINARY, NIM_SOCKETIO] {
+            metrics.protocol_connections.with_label_values(&[protocol]);
+        }
         for reason in [
             KickReason::SamePlatformKick,
             KickReason::ServerKick,
@@ -192,6 +221,20 @@ impl Metrics {
     /// One change's notices were queued to this node's devices in `took`.
     pub fn push_fanout(&self, took: Duration) {
         self.push_fanout_seconds.observe(took.as_secs_f64());
+    }
+
+    /// A WebSocket connection speaking `protocol` was accepted.
+    pub fn protocol_connection(&self, protocol: &str) {
+        self.protocol_connections
+            .with_label_values(&[protocol])
+            .inc();
+    }
+
+    /// A login over `protocol` ended with this NIM code.
+    pub fn protocol_login(&self, protocol: &str, code: u16) {
+        self.protocol_logins
+            .with_label_values(&[protocol, &code.to_string()])
+            .inc();
     }
 
     /// A server API call answered with this code.

@@ -5,7 +5,8 @@
 //! reading stops its connection task (its socket's buffers are full), and an
 //! unbounded queue would then grow with every change of its account. Senders never
 //! wait: when the queue is full, the connection is flagged and its task closes it
-//! with [`SLOW_READER`], so one slow client costs a bounded amount of memory and
+//! with [`CloseCode::SLOW_READER`] (the client reconnects with backoff, as after
+//! any transient failure), so one slow client costs a bounded amount of memory and
 //! never holds up the pushes to anyone else.
 
 use std::sync::Arc;
@@ -15,10 +16,6 @@ use nim_protocol::{CloseCode, LoginPortsChange, ServerMessage};
 use tokio::sync::{mpsc, Notify};
 
 use crate::policy::Notice;
-
-/// The close code of a connection whose queue overflowed because its client did not
-/// read; the client reconnects with backoff, as after any transient failure.
-pub const SLOW_READER: CloseCode = CloseCode(4009);
 
 /// What a connection task is asked to do by someone else.
 #[derive(Debug, Clone)]

@@ -14,7 +14,8 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use nim_protocol::{
     code, ClientMessage, CloseCode, ErrorReply, HeartbeatOk, KickRequest, KickResult, LoginFailed,
-    LoginRequest, LogoutOk, ServerMessage, MAX_KICK_DEVICE_IDS,
+    LoginRequest, LogoutOk, ServerMessage, MAX_DEVICE_ID_BYTES, MAX_KICK_CUSTOM_BYTES,
+    MAX_KICK_DEVICE_IDS,
 };
 use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, timeout, Instant};
@@ -22,7 +23,7 @@ use tracing::{debug, info};
 
 use crate::limits::ConnectionSlot;
 use crate::login::{self, Session};
-use crate::outbox::{self, encode, Command, Incoming};
+use crate::outbox::{encode, Command, Incoming};
 use crate::shared::Shared;
 
 /// Why the loop ended, and how to close.
@@ -56,7 +57,7 @@ fn request_id(text: &str) -> Option<u32> {
 }
 
 /// Whether a socket error was a frame over the size limit.
-fn is_too_big(err: axum::Error) -> bool {
+pub(crate) fn is_too_big(err: axum::Error) -> bool {
     err.into_inner()
         .downcast_ref::<tungstenite::Error>()
         .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)))
@@ -71,6 +72,7 @@ where
         return;
     };
     shared.metrics.connection_opened();
+    shared.metrics.protocol_connection(crate::metrics::NIM_WASM);
     let mut conn = Connection {
         shared: &shared,
         peer,
@@ -85,7 +87,10 @@ where
 /// Takes a place for a new connection: it keeps the server's shutdown waiting, and
 /// holds one of the connection slots. Without one (shutting down, too many
 /// connections) the socket is closed and `None` returned.
-async fn open<S>(socket: &mut S, shared: &Shared) -> Option<(mpsc::Sender<()>, ConnectionSlot)>
+pub(crate) async fn open<S>(
+    socket: &mut S,
+    shared: &Shared,
+) -> Option<(mpsc::Sender<()>, ConnectionSlot)>
 where
     S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
 {
@@ -108,7 +113,7 @@ where
 }
 
 /// Sends a close frame and waits briefly for the peer's.
-async fn close<S>(socket: &mut S, shared: &Shared, code: CloseCode, reason: &'static str)
+pub(crate) async fn close<S>(socket: &mut S, shared: &Shared, code: CloseCode, reason: &'static str)
 where
     S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
 {
@@ -124,7 +129,7 @@ where
 }
 
 /// Reads until the peer's close frame or the end of the stream, within the grace time.
-async fn drain<S>(socket: &mut S, shared: &Shared)
+pub(crate) async fn drain<S>(socket: &mut S, shared: &Shared)
 where
     S: Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
@@ -406,6 +411,9 @@ impl Connection<'_> {
         let result = login::admit(self.shared, self.peer, req).await;
         let code = result.as_ref().map_or_else(|e| e.code(), |_| code::OK);
         self.shared.metrics.login(code, started.elapsed());
+        self.shared
+            .metrics
+            .protocol_login(crate::metrics::NIM_WASM, code);
         match result {
             Ok((ok, session)) => {
                 info!(%app, %account, peer = %self.peer, conn = session.conn, "login accepted");
@@ -434,6 +442,18 @@ impl Connection<'_> {
 async fn kick_devices(shared: &Shared, session: &Session, kick: KickRequest) -> Utf8Bytes {
     if kick.device_ids.is_empty() || kick.device_ids.len() > MAX_KICK_DEVICE_IDS {
         let message = format!("deviceIds must hold 1 to {MAX_KICK_DEVICE_IDS} ids");
+        return error_frame(Some(kick.id), code::BAD_REQUEST, message);
+    }
+    if kick
+        .device_ids
+        .iter()
+        .any(|id| id.len() > MAX_DEVICE_ID_BYTES)
+    {
+        let message = format!("each device id must have at most {MAX_DEVICE_ID_BYTES} bytes");
+        return error_frame(Some(kick.id), code::BAD_REQUEST, message);
+    }
+    if kick.custom.len() > MAX_KICK_CUSTOM_BYTES {
+        let message = format!("custom must have at most {MAX_KICK_CUSTOM_BYTES} bytes");
         return error_frame(Some(kick.id), code::BAD_REQUEST, message);
     }
     let started = std::time::Instant::now();
@@ -466,7 +486,7 @@ async fn kick_devices(shared: &Shared, session: &Session, kick: KickRequest) -> 
 
 /// The end of a connection whose client did not read its queue.
 fn slow_reader() -> Ending {
-    Ending::Close(outbox::SLOW_READER, "too slow: queue full")
+    Ending::Close(CloseCode::SLOW_READER, "too slow: queue full")
 }
 
 /// What woke the loop.

@@ -49,7 +49,8 @@ fn stored(storage: &JsValue) -> String {
     let key = JsValue::from_str(STORAGE_KEY);
     let kept = super::invoke(storage, "getItem", &key, &JsValue::UNDEFINED);
     if let Some(id) = kept.ok().and_then(|id| id.as_string()) {
-        if !id.is_empty() {
+        // An id the server would refuse (written by someone else) is replaced.
+        if crate::core::config::check_device_id(&id).is_ok() {
             return id;
         }
     }

@@ -19,7 +19,7 @@ use super::device_id;
 use super::error::{ErrorCode, NimError};
 use super::get;
 use crate::core::config::{self, SessionConfig};
-use crate::core::text::truncate_chars;
+use crate::core::text::truncate_bytes;
 use crate::field_names::field_names;
 
 /// Which call the options come from.
@@ -179,8 +179,12 @@ impl Options {
         };
         let mut c = SessionConfig::DEFAULTS;
         c.app_key = required("appKey", o.app_key)?;
-        c.account = required("account", o.account)?;
-        c.token = required("token", o.token)?;
+        c.account = o.account.unwrap_or_default();
+        config::check_account(&c.account)?;
+        c.token = o.token.unwrap_or_default();
+        config::check_token(&c.token)?;
+        c.login_ext = o.login_ext.unwrap_or_default();
+        config::check_login_ext(&c.login_ext)?;
         c.custom_tag = o.custom_tag.unwrap_or_default();
         config::check_custom_tag(&c.custom_tag)?;
         if let Some(id) = &o.device_id {
@@ -219,7 +223,6 @@ impl Options {
             o.is_fixed_device_id.unwrap_or(false),
         );
         c.secure_page = page_protocol().as_deref() == Some("https:");
-        c.login_ext = o.login_ext.unwrap_or_default();
         c.os = user_agent();
         c.need_reconnect = o.need_reconnect.unwrap_or(true);
         c.quick_reconnect = o.quick_reconnect.unwrap_or(false);
@@ -308,10 +311,10 @@ fn same_origin_socket_url() -> String {
     concat(&[scheme, "://", &host, "/ws"])
 }
 
-/// The browser's user agent, shortened, as the login's `os`.
+/// The browser's user agent, cut to what the server accepts, as the login's `os`.
 fn user_agent() -> String {
     let agent = super::window()
         .and_then(|w| get(&get(&w, "navigator"), "userAgent").as_string())
         .unwrap_or_default();
-    truncate_chars(agent, 128)
+    truncate_bytes(agent, nim_protocol::MAX_OS_BYTES)
 }

@@ -40,10 +40,11 @@ export interface NIMLoginPort {
   online: boolean;
 }
 
-/** Login codes that end the session: 201 old protocol, 302 bad account or token,
- *  317 account disabled, 403 forbidden, 404 no such account, 417 another device took
- *  the slot, 422 banned. */
-export type NIMLoginCode = 201 | 302 | 317 | 403 | 404 | 417 | 422;
+/** Codes that end the session: 201 old protocol, 302 bad account or token,
+ *  317 account disabled, 400 malformed login or protocol violation, 403 forbidden,
+ *  404 no such account, 413 frame too large, 417 another device took the slot,
+ *  422 banned. */
+export type NIMLoginCode = 201 | 302 | 317 | 400 | 403 | 404 | 413 | 417 | 422;
 
 /** Why a connection was kicked. */
 export type NIMKickReason = 'samePlatformKick' | 'serverKick' | 'otherPlatformKick';

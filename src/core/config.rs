@@ -2,7 +2,10 @@
 //! every option value must follow.
 
 use super::text::concat;
-use nim_protocol::MAX_CUSTOM_TAG_CHARS;
+use nim_protocol::{
+    MAX_ACCOUNT_BYTES, MAX_CUSTOM_TAG_CHARS, MAX_DEVICE_ID_BYTES, MAX_LOGIN_EXT_BYTES,
+    MAX_TOKEN_BYTES,
+};
 
 use super::links::has_scheme;
 use super::text::char_count;
@@ -133,7 +136,7 @@ impl OptionError {
     }
 }
 
-/// `appKey`, `account`, `token`: non-empty strings.
+/// `appKey`: a non-empty string.
 pub fn check_required(option: &'static str, value: &str) -> Result<(), OptionError> {
     if value.is_empty() {
         return Err(OptionError::new(option, "must be a non-empty string"));
@@ -144,10 +147,53 @@ pub fn check_required(option: &'static str, value: &str) -> Result<(), OptionErr
 // The rules with numbers in them are literals rather than text built from the
 // constants at run time, which costs wasm; a test checks that they agree.
 
+/// The rule of `account`, with [`MAX_ACCOUNT_BYTES`].
+const ACCOUNT_RULE: &str = "must be a non-empty string of at most 128 bytes (UTF-8)";
+/// The rule of `token`, with [`MAX_TOKEN_BYTES`].
+const TOKEN_RULE: &str = "must be a non-empty string of at most 1024 bytes (UTF-8)";
+/// The rule of `deviceId`, with [`MAX_DEVICE_ID_BYTES`].
+const DEVICE_ID_RULE: &str = "must be a non-empty string of at most 128 bytes (UTF-8)";
+/// The rule of `loginExt`, with [`MAX_LOGIN_EXT_BYTES`].
+const LOGIN_EXT_RULE: &str = "must be a string of at most 1024 bytes (UTF-8)";
 /// The rule of `customTag`, with [`MAX_CUSTOM_TAG_CHARS`].
 const CUSTOM_TAG_RULE: &str = "must have at most 32 characters";
 /// The rule of `heartbeatInterval`, with [`MIN_HEARTBEAT_MS`] and [`MAX_HEARTBEAT_MS`].
 const HEARTBEAT_RULE: &str = "must be an integer from 5000 to 60000 (ms)";
+
+/// `value` holds `min` to `max` bytes, as nim-server counts them: an option it
+/// would refuse with 400 is refused here, before anything is sent.
+fn check_bytes(
+    option: &'static str,
+    value: &str,
+    min: usize,
+    max: usize,
+    rule: &str,
+) -> Result<(), OptionError> {
+    if value.len() < min || value.len() > max {
+        return Err(OptionError::new(option, rule));
+    }
+    Ok(())
+}
+
+/// `account`: 1 to [`MAX_ACCOUNT_BYTES`] bytes.
+pub fn check_account(value: &str) -> Result<(), OptionError> {
+    check_bytes("account", value, 1, MAX_ACCOUNT_BYTES, ACCOUNT_RULE)
+}
+
+/// `token`: 1 to [`MAX_TOKEN_BYTES`] bytes.
+pub fn check_token(value: &str) -> Result<(), OptionError> {
+    check_bytes("token", value, 1, MAX_TOKEN_BYTES, TOKEN_RULE)
+}
+
+/// `deviceId`: 1 to [`MAX_DEVICE_ID_BYTES`] bytes.
+pub fn check_device_id(value: &str) -> Result<(), OptionError> {
+    check_bytes("deviceId", value, 1, MAX_DEVICE_ID_BYTES, DEVICE_ID_RULE)
+}
+
+/// `loginExt`: at most [`MAX_LOGIN_EXT_BYTES`] bytes.
+pub fn check_login_ext(value: &str) -> Result<(), OptionError> {
+    check_bytes("loginExt", value, 0, MAX_LOGIN_EXT_BYTES, LOGIN_EXT_RULE)
+}
 
 /// `customTag`: at most [`MAX_CUSTOM_TAG_CHARS`] characters.
 pub fn check_custom_tag(value: &str) -> Result<(), OptionError> {
@@ -244,17 +290,6 @@ pub fn check_default_link(links: &[String]) -> Result<(), OptionError> {
     Ok(())
 }
 
-/// `deviceId`: 1 to 64 characters.
-pub fn check_device_id(value: &str) -> Result<(), OptionError> {
-    if value.is_empty() || char_count(value) > 64 {
-        return Err(OptionError::new(
-            "deviceId",
-            "must be a string of 1 to 64 characters",
-        ));
-    }
-    Ok(())
-}
-
 /// The delay `reconnectDelayProvider` returned, or the SDK's own when it returned
 /// no usable number; never below [`MIN_PROVIDED_DELAY_MS`].
 pub fn provided_delay(provided: Option<f64>, proposed: u64) -> u64 {
@@ -284,6 +319,44 @@ mod tests {
         let err = check_heartbeat_interval(1000.0).unwrap_err();
         assert_eq!(err.option, "heartbeatInterval");
         assert!(err.message.contains("heartbeatInterval"));
+    }
+
+    #[test]
+    fn byte_rules_as_text_match_the_constants() {
+        let rule = |min: &str, max: usize| {
+            concat(&[
+                "must be a ",
+                min,
+                "string of at most ",
+                &decimal(max as u64),
+                " bytes (UTF-8)",
+            ])
+        };
+        assert_eq!(ACCOUNT_RULE, rule("non-empty ", MAX_ACCOUNT_BYTES));
+        assert_eq!(TOKEN_RULE, rule("non-empty ", MAX_TOKEN_BYTES));
+        assert_eq!(DEVICE_ID_RULE, rule("non-empty ", MAX_DEVICE_ID_BYTES));
+        assert_eq!(LOGIN_EXT_RULE, rule("", MAX_LOGIN_EXT_BYTES));
+    }
+
+    #[test]
+    fn text_limits_count_bytes() {
+        // 42 three-byte characters: 126 bytes; one more is over.
+        let cjk = "设".repeat(42);
+        assert!(check_account(&cjk).is_ok());
+        assert!(check_account(&(cjk.clone() + "设")).is_err());
+        assert!(check_account("").is_err());
+        assert!(check_device_id(&(cjk.clone() + "ab")).is_ok());
+        assert!(check_device_id(&"设".repeat(64)).is_err());
+        assert!(check_device_id("").is_err());
+        let emoji = "😀".repeat(256);
+        assert!(check_token(&emoji).is_ok());
+        assert!(check_token(&(emoji.clone() + "a")).is_err());
+        assert!(check_login_ext("").is_ok());
+        assert!(check_login_ext(&emoji).is_ok());
+        assert_eq!(
+            check_login_ext(&(emoji + "a")).unwrap_err().option,
+            "loginExt"
+        );
     }
 
     #[test]

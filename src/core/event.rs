@@ -42,7 +42,8 @@ pub enum Action {
 /// Why the session ended for good, or (only `offlineListener`) paused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DisconnectCode {
-    /// A refused login (201, 302, 317, 403, 404, 417, 422).
+    /// A refused login (201, 302, 317, 400, 403, 404, 417, 422), or a connection
+    /// the server closed for what this client sent (400, 413).
     Login(u16),
     /// `'kicked'`, with the reason.
     Kicked(KickReason),

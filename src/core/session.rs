@@ -26,7 +26,7 @@
 use super::text::concat;
 
 use nim_protocol::{
-    code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, ErrorReply,
+    code, code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, ErrorReply,
     HeartbeatRequest, KickReason, KickRequest, Kicked, LoginOk, LoginRequest, LogoutRequest,
     Reconnect, ServerMessage, PROTOCOL_VERSION,
 };
@@ -250,6 +250,7 @@ impl Session {
             socket,
             idle,
             ping_every,
+            last_heard,
             next_ping,
             ..
         } = &mut self.state
@@ -261,6 +262,9 @@ impl Session {
         }
         *ping_every = ping_period(heartbeat_interval, *idle);
         *next_ping = now + *ping_every;
+        // The peer is silent only once the next ping goes unanswered: a shorter
+        // interval must not count the time before the change.
+        *last_heard = now;
         let socket = *socket;
         let request = HeartbeatRequest { heartbeat_interval };
         self.send(socket, ClientMessage::Heartbeat(request));
@@ -1066,7 +1070,13 @@ fn ending_for_close(code: u16, reason: &str, retry_count: u32) -> Option<Disconn
                 concat(&["login refused: ", reason]),
             ),
             None => (
-                DisconnectCode::AllAttemptsFailed,
+                // The server refused what this client sent: a binary frame, one too
+                // big; that is no lost session.
+                match close {
+                    CloseCode::UNSUPPORTED_DATA => DisconnectCode::Login(code::BAD_REQUEST),
+                    CloseCode::TOO_BIG => DisconnectCode::Login(code::TOO_LARGE),
+                    _ => DisconnectCode::AllAttemptsFailed,
+                },
                 concat(&[
                     "the server closed the connection for good (",
                     &decimal(code.into()),

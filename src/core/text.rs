@@ -56,6 +56,18 @@ pub fn truncate_chars(mut s: String, max: usize) -> String {
     s
 }
 
+/// `s` cut to at most `max` bytes, on a character boundary.
+pub fn truncate_bytes(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut at = max;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        s.truncate(at);
+    }
+    s
+}
+
 /// Whether `byte` starts a character: every character has exactly one byte that is
 /// not a continuation byte. (`chars` and `char_indices` decode each character, and
 /// cost more wasm; plain loops over this test cost less than iterator adapters.)
@@ -85,5 +97,9 @@ mod tests {
         assert_eq!(char_count("héllo ✓"), 7);
         assert_eq!(truncate_chars("héllo".into(), 2), "hé");
         assert_eq!(truncate_chars("abc".into(), 5), "abc");
+        assert_eq!(truncate_bytes("héllo".into(), 2), "h");
+        assert_eq!(truncate_bytes("héllo".into(), 3), "hé");
+        assert_eq!(truncate_bytes("设😀".into(), 6), "设");
+        assert_eq!(truncate_bytes("abc".into(), 5), "abc");
     }
 }

@@ -109,3 +109,25 @@ impl IdleTimeout for Harness {
         (self, ())
     }
 }
+
+#[test]
+fn a_new_heartbeat_interval_applies_at_once() {
+    let (mut h, socket) = Harness::logged_in(config());
+    h.advance(10_000);
+    assert_eq!(pings(&h, socket), 0, "the default interval is 30 s");
+    let mut cfg = config();
+    cfg.heartbeat_interval = 5_000;
+    h.session.set_config(h.now, cfg);
+    h.advance(4_999);
+    assert_eq!(pings(&h, socket), 0);
+    h.advance(1);
+    assert_eq!(
+        pings(&h, socket),
+        1,
+        "5 s after the change, not 30 s after login"
+    );
+    h.reply(socket, ServerMessage::Pong);
+    h.advance(5_000);
+    assert_eq!(pings(&h, socket), 2);
+    assert_eq!(h.session.status(), LoginStatus::LoggedIn);
+}

@@ -18,9 +18,14 @@ fn fail_next_retry(h: &mut Harness) {
     fail_next_attempt(h);
 }
 
-#[test]
-fn a_broken_session_retries_with_growing_jittered_delays() {
-    let (mut h, socket) = Harness::logged_in(config());
+/// Breaks a logged-in session whose jitter starts from `seed`, fails its first
+/// eight retries, and returns the delay before each retry as announced by
+/// `onwillreconnect`, checking that each retry waited exactly that long.
+fn nine_retry_delays(seed: u64) -> Vec<u64> {
+    let mut h = Harness::with_seed(config(), seed);
+    h.session.connect(h.now);
+    h.drain();
+    let socket = h.accept(vec![]);
     h.take_events();
     h.close(socket, 1006);
     assert_eq!(h.session.status(), LoginStatus::WaitingToReconnect);
@@ -28,24 +33,57 @@ fn a_broken_session_retries_with_growing_jittered_delays() {
         h.disconnects().is_empty(),
         "a broken session is not a disconnect"
     );
-
-    for _ in 0..8 {
-        fail_next_retry(&mut h);
+    for n in 0..9 {
+        let broken_at = h.now;
+        h.next_attempt();
+        let announced = h.will_reconnects()[n].1;
+        assert_eq!(h.now - broken_at, announced, "retry {} came on time", n + 1);
+        if n < 8 {
+            fail_next_attempt(&mut h);
+        }
     }
     let retries = h.will_reconnects();
     assert_eq!(
         retries.iter().map(|r| r.0).collect::<Vec<_>>(),
         (1..=9).collect::<Vec<_>>()
     );
-    for (n, (_, delay)) in retries.iter().enumerate() {
-        let ceiling = (1_000u64 << n.min(10)).min(MAX_DELAY_MS);
+    assert_eq!(h.opens(), 10, "the first connect and nine retries");
+    retries.into_iter().map(|(_, delay)| delay).collect()
+}
+
+#[test]
+fn a_broken_session_retries_with_growing_jittered_delays() {
+    // The same schedule for a fleet of 32 clients: retry n of each is drawn
+    // uniformly from MIN_DELAY_MS up to a ceiling that doubles from 1 s to the cap.
+    let fleet: Vec<Vec<u64>> = (0..32).map(nine_retry_delays).collect();
+    for n in 0..9 {
+        let ceiling = (1_000u64 << n).min(MAX_DELAY_MS);
+        let delays: Vec<u64> = fleet.iter().map(|client| client[n]).collect();
+        for delay in &delays {
+            assert!(
+                (MIN_DELAY_MS..=ceiling).contains(delay),
+                "retry {} waited {delay} ms, ceiling {ceiling}",
+                n + 1
+            );
+        }
+        let mut distinct = delays.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
         assert!(
-            (MIN_DELAY_MS..=ceiling).contains(delay),
-            "retry {} waited {delay} ms, ceiling {ceiling}",
+            distinct.len() >= 24,
+            "retry {} is jittered: {delays:?}",
+            n + 1
+        );
+        // Uniform over MIN_DELAY_MS..=ceiling: the fleet's mean sits near the
+        // middle, so the delays grow with the ceiling instead of staying small.
+        let mean = delays.iter().sum::<u64>() / delays.len() as u64;
+        let middle = (MIN_DELAY_MS + ceiling) / 2;
+        assert!(
+            mean.abs_diff(middle) <= ceiling / 5,
+            "retry {}: mean {mean} ms, expected about {middle} ms",
             n + 1
         );
     }
-    assert_eq!(h.opens(), 9, "the first connect and eight retries");
 }
 
 #[test]

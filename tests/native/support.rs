@@ -20,8 +20,13 @@ pub fn config() -> SessionConfig {
 
 impl Harness {
     pub fn new(config: SessionConfig) -> Self {
+        Harness::with_seed(config, 7)
+    }
+
+    /// A harness whose session draws its reconnect jitter from `seed`.
+    pub fn with_seed(config: SessionConfig, seed: u64) -> Self {
         Harness {
-            session: Session::new(config, 7),
+            session: Session::new(config, seed),
             now: 1_000_000,
             actions: Vec::new(),
             fetches: Vec::new(),

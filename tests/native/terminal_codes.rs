@@ -22,7 +22,7 @@ fn refuse(code: u16) -> Harness {
 
 #[test]
 fn terminal_codes_never_retry() {
-    for code in [201, 302, 317, 403, 404, 417, 422] {
+    for code in [201, 302, 317, 400, 403, 404, 417, 422] {
         let mut h = refuse(code);
         h.advance(10 * 60_000);
         let disconnects = h.disconnects();

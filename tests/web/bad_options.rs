@@ -117,7 +117,8 @@ async fn wrong_types_empty_strings_and_absurd_numbers_throw_naming_the_option() 
         ),
         ("defaultLink", js_sys::Array::of1(&5.into()).into(), inv),
         ("deviceId", "".into(), inv),
-        ("deviceId", "d".repeat(65).into(), inv),
+        ("deviceId", "d".repeat(129).into(), inv),
+        ("deviceId", "设".repeat(64).into(), inv),
         ("isFixedDeviceId", "yes".into(), inv),
         ("needReconnect", 1.into(), inv),
         ("quickReconnect", "true".into(), inv),
@@ -162,7 +163,7 @@ async fn wrong_types_empty_strings_and_absurd_numbers_throw_naming_the_option() 
     set(&at_limits, "heartbeatInterval", 5000.into());
     set(&at_limits, "reconnectionAttempts", f64::INFINITY.into());
     set(&at_limits, "customClientType", 1.into());
-    set(&at_limits, "deviceId", "d".repeat(64).into());
+    set(&at_limits, "deviceId", "d".repeat(128).into());
     set(&at_limits, "onerror", JsValue::NULL);
     let nim = get_instance(&at_limits).unwrap();
     assert_eq!(call(&nim, "getLoginStatus", &[]).unwrap(), 0);

@@ -71,6 +71,18 @@ pub struct Limits {
     /// Commands (pushes, kicks) queued for one connection that its client has not
     /// read yet; one more closes the connection with 4009 (`outbox`).
     pub outbox_capacity: usize,
+    /// An HTTP connection must send a whole request head within this, also between
+    /// keep-alive requests (so an idle connection is closed) and for the WebSocket
+    /// upgrade request; otherwise it is closed.
+    #[serde(rename = "http_header_timeout_ms", with = "millis")]
+    pub http_header_timeout: Duration,
+    /// A request body must be read whole within this; otherwise the request fails
+    /// and the connection is closed.
+    #[serde(rename = "http_body_timeout_ms", with = "millis")]
+    pub http_body_timeout: Duration,
+    /// Connections one IP address may hold before they become WebSockets (counted
+    /// from accept); more are closed at once.
+    pub max_http_connections_per_ip: usize,
 }
 
 impl Default for Limits {
@@ -87,6 +99,9 @@ impl Default for Limits {
             curtime_skew: Duration::from_secs(300),
             close_grace: Duration::from_secs(1),
             outbox_capacity: 256,
+            http_header_timeout: Duration::from_secs(10),
+            http_body_timeout: Duration::from_secs(10),
+            max_http_connections_per_ip: 256,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `block.action` with `needkick=true` kicks every device of the account with
-//! `serverKick`; later logins get 422.
+//! `serverKick`; later logins get 422. Without `needkick` the live devices stay,
+//! and later logins get 422 all the same.
 
 use crate::cluster::Nodes;
 use crate::common::login_request;
@@ -39,6 +40,13 @@ async fn block_without_needkick_leaves_live_devices_online(nodes: Nodes) {
     let reply = nodes.b().api("block.action", &[("accid", &alice)]).await;
     assert_eq!(reply["code"], 200, "{reply}");
 
+    a.send(&ClientMessage::Ping).await;
+    assert_eq!(a.recv().await, ServerMessage::Pong);
+
+    for (node, device) in [(nodes.a(), "tab-2"), (nodes.b(), "tab-1")] {
+        let (_again, failed) = node.login_refused(login_request(&alice, "t", device)).await;
+        assert_eq!(failed.code, 422, "a login of {device} after the block");
+    }
     a.send(&ClientMessage::Ping).await;
     assert_eq!(a.recv().await, ServerMessage::Pong);
 }

@@ -8,8 +8,9 @@ use nim_protocol::{ClientMessage, LogoutRequest, ServerMessage};
 use nim_server::Policy;
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn devices_on_two_nodes_see_each_other_log_in_and_out() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;
@@ -48,8 +49,9 @@ async fn devices_on_two_nodes_see_each_other_log_in_and_out() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn last_login_device_and_tokens_are_shared() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let bob = unique("bob");
     node_b.create_account(&bob, "t1").await;

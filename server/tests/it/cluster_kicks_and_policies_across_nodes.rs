@@ -11,8 +11,9 @@ use nim_protocol::{
 use nim_server::Policy;
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn a_manual_login_on_another_node_takes_the_single_slot() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (node_a, node_b) = two_nodes(&backends, Policy::Single).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;
@@ -36,8 +37,9 @@ async fn a_manual_login_on_another_node_takes_the_single_slot() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn a_device_kicks_a_device_on_another_node() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;
@@ -73,8 +75,9 @@ async fn a_device_kicks_a_device_on_another_node() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn block_with_needkick_on_one_node_kicks_devices_on_every_node() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     node_a.create_account(&alice, "t").await;

@@ -3,15 +3,16 @@
 //! list within `node_lease + sweep_interval` and the others are told; `/lbs` stops
 //! listing it; a node started again does not bring the old sessions back.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::cluster::{backends, start_node, two_nodes, unique, NodeProcess, LEASE, SWEEP};
 use crate::common::{login_at, login_request};
 use nim_server::Policy;
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn a_killed_node_is_swept_and_not_resurrected() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let survivor = start_node(&backends, Policy::Multi(10)).await;
     let mut doomed = NodeProcess::start(&backends);
     let alice = unique("alice");
@@ -32,15 +33,23 @@ async fn a_killed_node_is_swept_and_not_resurrected() {
         "no close frame from a killed node"
     );
 
-    let gone = watcher.next_ports().await;
+    // Swept once its lease expired and a sweep ran: not before two thirds of the
+    // lease (it was renewed at most a third of a lease before the kill), and
+    // generously within `LEASE + SWEEP` for a loaded machine.
+    let bound = (LEASE + SWEEP) * 3;
+    let gone = tokio::time::timeout(bound, watcher.next_ports())
+        .await
+        .unwrap_or_else(|_| panic!("not swept within {bound:?}"));
     let took = killed_at.elapsed();
     assert_eq!(gone.len(), 1);
     assert_eq!(
         (gone[0].device_id.as_str(), gone[0].online),
         ("tab-dead", false)
     );
-    let bound = LEASE + SWEEP + Duration::from_millis(500);
-    assert!(took <= bound, "swept after {took:?}, bound {bound:?}");
+    assert!(
+        took >= LEASE * 2 / 3,
+        "swept after {took:?}, while its lease could still run"
+    );
 
     let lbs = survivor.lbs().await;
     assert_eq!(lbs["link"], serde_json::json!([survivor.ws_url()]));
@@ -52,8 +61,9 @@ async fn a_killed_node_is_swept_and_not_resurrected() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn a_node_that_shuts_down_takes_its_devices_along_at_once() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (survivor, mut leaving) = two_nodes(&backends, Policy::Multi(10)).await;
     let alice = unique("alice");
     survivor.create_account(&alice, "t").await;

@@ -6,8 +6,9 @@ use crate::common::{now_secs, SECRET};
 use nim_server::Policy;
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn a_nonce_used_on_one_node_is_a_replay_on_another() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
     let nonce = unique("nonce-");
     let (alice, bob) = (unique("alice"), unique("bob"));
@@ -36,8 +37,9 @@ async fn a_nonce_used_on_one_node_is_a_replay_on_another() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
 async fn lbs_lists_every_live_node() {
-    let Some(backends) = backends() else { return };
+    let backends = backends();
     let (node_a, node_b) = two_nodes(&backends, Policy::Multi(10)).await;
 
     // A node registers as `run` starts, which a test server does not wait for.

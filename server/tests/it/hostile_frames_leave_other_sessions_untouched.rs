@@ -110,6 +110,20 @@ async fn huge_device_id_arrays_get_400_or_1009() {
         .send_text(&format!(r#"{{"t":"kick","id":2,"deviceIds":[{many}]}}"#))
         .await;
     assert_eq!(error_code(s.mallory.recv().await), (Some(2), 400));
+    // One id over its byte limit, or a `custom` over its own: 400 as well.
+    for (id, device_ids, custom) in [
+        (4, vec!["设".repeat(43)], String::new()),
+        (5, vec!["bob-0".to_owned()], "😀".repeat(256) + "a"),
+    ] {
+        s.mallory
+            .send(&ClientMessage::Kick(KickRequest {
+                id,
+                device_ids,
+                custom,
+            }))
+            .await;
+        assert_eq!(error_code(s.mallory.recv().await), (Some(id), 400));
+    }
     s.mallory.send(&ClientMessage::Ping).await;
     assert_eq!(s.mallory.recv().await, ServerMessage::Pong);
     // 10 000 ids do not fit in 16 KiB: close 1009.

@@ -1,11 +1,12 @@
 //! The server's integration tests, one module per story: each starts real servers
 //! on free loopback ports and drives them with native clients of `nim-protocol`.
 //! The `cluster_*` modules, and the `on_a_cluster` runs of the stories written for
-//! both backends (`on_both_backends!`), need PostgreSQL and Redis
-//! (`scripts/test-cluster.sh`); without them they say they were skipped and pass.
+//! both backends (`on_both_backends!`), need PostgreSQL and Redis: they are
+//! `#[ignore]`d, and `scripts/test-cluster.sh` starts both and runs them with
+//! `--include-ignored`; run without the services they fail.
 
 /// Runs the story `$name(nodes: Nodes)` twice: `on_one_node`, and `on_a_cluster`
-/// of two nodes (skipped without PostgreSQL and Redis), the app under `$policy`,
+/// of two nodes (ignored unless run by `scripts/test-cluster.sh`), the app under `$policy`,
 /// each configuration changed by `$adjust` (a `fn(&mut Config)`) when given.
 macro_rules! on_both_backends {
     ($name:ident, $policy:expr) => {
@@ -21,10 +22,9 @@ macro_rules! on_both_backends {
             }
 
             #[tokio::test]
+            #[ignore = "needs PostgreSQL and Redis: scripts/test-cluster.sh runs it"]
             async fn on_a_cluster() {
-                if let Some(nodes) = crate::cluster::Nodes::cluster($policy, $adjust).await {
-                    super::$name(nodes).await
-                }
+                super::$name(crate::cluster::Nodes::cluster($policy, $adjust).await).await
             }
         }
     };
@@ -60,6 +60,10 @@ mod login_with_wrong_token_gets_302;
 mod memory_per_idle_connection;
 mod metrics_are_exposed;
 mod modules_import_no_cycle;
+mod nim_official_client;
+mod nim_official_devices_beside_nim_wasm;
+mod nim_official_hostile_frames_close_cleanly;
+mod nim_official_lbs_and_handshake_cors;
 mod no_secret_or_token_in_any_log_line;
 mod origin_allow_list_guards_the_websocket;
 mod policy_desktop_mobile;
@@ -68,9 +72,11 @@ mod policy_single_kicks_older_device;
 mod replayed_nonce_is_rejected;
 mod restart_keeps_accounts;
 mod same_device_id_replaces_connection;
+mod server_api_broken_encoding_gets_414;
 mod server_api_creates_accounts;
 mod shutdown_closes_with_1012;
 mod sigkill_under_load_loses_nothing_acknowledged;
+mod slow_loris_never_locks_out_logins;
 mod slow_reader_is_closed_with_4009;
 mod soak_through_faulty_proxy;
 mod static_files_and_health;

@@ -1,7 +1,9 @@
 //! A scripted session against the real binary at the most verbose log level: server
 //! API calls, dev tokens, logins with right and wrong tokens, a kick, a token
 //! refresh, a block. Then every line it logged is searched for the app secret, every
-//! token that existed, and every signature: none may appear.
+//! token that existed, and every signature: none may appear. And config files with
+//! a syntax or type error on a line holding a secret: the error names the file, the
+//! line and the key, never the secret.
 
 use crate::common::{
     dev_token_at, json_reply, login_reply_at, login_request, now_secs, temp_data, Client,
@@ -143,4 +145,76 @@ async fn no_secret_or_token_in_any_log_line() {
     }
     let _ = std::fs::remove_file(&data);
     let _ = std::fs::remove_file(&log);
+}
+
+/// A file whose line `line` (1-based) holds `key` with a broken value.
+struct BrokenConfig {
+    text: String,
+    line: usize,
+    key: &'static str,
+}
+
+fn broken_configs() -> Vec<BrokenConfig> {
+    let head = "listen = \"127.0.0.1:0\"\n[[apps]]\nkey = \"k1\"\n";
+    let broken = |key, value: &str, tail: &str| BrokenConfig {
+        text: format!("{head}{key} = {value}\n{tail}"),
+        line: 4,
+        key,
+    };
+    vec![
+        // An unterminated string: a syntax error on the secret's line.
+        broken("secret", &format!("\"{SECRET}"), ""),
+        // Unquoted: also a syntax error.
+        broken("secret", SECRET, ""),
+        // A database URL with a password, unquoted.
+        BrokenConfig {
+            text: format!("{head}secret = \"s\"\n\ndatabase = {PG_URL}\n"),
+            line: 6,
+            key: "database",
+        },
+        // A well-formed file whose secret has the wrong type, then an array.
+        broken("secret", &format!("[\"{SECRET}\"]"), ""),
+        BrokenConfig {
+            text: format!("redis = {{ url = \"{REDIS_URL}\" }}\n"),
+            line: 1,
+            key: "redis",
+        },
+    ]
+}
+
+const PG_URL: &str = "postgres://nim:pg-password-4b7e@db.example:5432/nim";
+const REDIS_URL: &str = "redis://:redis-password-e1a9@cache.example:6379/0";
+
+#[test]
+fn config_errors_name_the_file_line_and_key_but_no_secret() {
+    for (i, config) in broken_configs().into_iter().enumerate() {
+        let path = temp_data().with_extension(format!("{i}.toml"));
+        std::fs::write(&path, &config.text).unwrap();
+        let out = std::process::Command::new(crate::common::binary::BIN)
+            .arg("--config")
+            .arg(&path)
+            .env_remove("NIM_APPS")
+            .env_remove("NIM_CONFIG")
+            .env("RUST_LOG", "trace")
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{}: started\n{printed}", config.text);
+        for secret in [SECRET, "pg-password-4b7e", "redis-password-e1a9"] {
+            assert!(
+                !printed.contains(secret),
+                "{secret:?} printed for\n{}\n{printed}",
+                config.text
+            );
+        }
+        let place = format!("{}:{}:", path.display(), config.line);
+        assert!(printed.contains(&place), "no {place} in {printed}");
+        let key = format!("`{}`", config.key);
+        assert!(printed.contains(&key), "no key {key} in {printed}");
+    }
 }

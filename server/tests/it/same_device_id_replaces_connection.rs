@@ -10,7 +10,7 @@ use nim_server::Policy;
 async fn same_device_id_replaces_connection(nodes: Nodes) {
     let alice = nodes.account("alice").await;
     let (mut watcher, _) = nodes.a().login(&alice, "t", "phone").await;
-    let (mut stale, _) = nodes.a().login(&alice, "t", "tab-1").await;
+    let (mut stale, stale_ok) = nodes.a().login(&alice, "t", "tab-1").await;
     watcher
         .wait_for(|m| matches!(m, ServerMessage::LoginPorts(_)).then_some(()))
         .await;
@@ -28,14 +28,19 @@ async fn same_device_id_replaces_connection(nodes: Nodes) {
         .iter()
         .map(|p| (p.device_id.as_str(), p.online, p.connection_id.as_str()))
         .collect();
+    // The old connection, by the id its own login was given, goes offline; the
+    // new one comes online.
     assert_eq!(
         states,
         vec![
-            ("tab-1", false, states[0].2),
+            ("tab-1", false, stale_ok.connection.connection_id.as_str()),
             ("tab-1", true, ok.connection.connection_id.as_str())
         ]
     );
-    assert_ne!(states[0].2, states[1].2);
+    assert_ne!(
+        stale_ok.connection.connection_id,
+        ok.connection.connection_id
+    );
 }
 on_both_backends!(same_device_id_replaces_connection, Policy::Multi(10));
 

@@ -7,6 +7,11 @@
 //!   truth (read by a probe login per account) and the live set: no ghosts;
 //! - no kicked device is listed anywhere (none came back by itself);
 //! - the server's live-session gauge equals the number of live clients;
+//! - the server answers every request exactly once: no connection ever gets a
+//!   second login reply, more pongs than pings, or a `kickResult` for a kick it
+//!   did not send or that was answered already; and when a `logoutOk` arrives,
+//!   every ping and kick sent before the logout on that connection has had its one
+//!   answer (replies come in order, so none can still be on its way);
 //! - nothing panicked, in the server or in the clients.
 
 use std::collections::{BTreeSet, HashMap};
@@ -33,6 +38,59 @@ const HEARTBEAT: Duration = Duration::from_millis(500);
 const CLIENT_DEAD_AFTER: Duration = Duration::from_millis(2500);
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
+/// Requests whose one answer was seen before their connection's `logoutOk`.
+static ANSWERED_ONCE: AtomicUsize = AtomicUsize::new(0);
+
+/// The requests of one connection and their answers.
+#[derive(Debug, Default)]
+struct Asked {
+    pings: usize,
+    pongs: usize,
+    /// Ids of the kicks not answered yet.
+    kicks: BTreeSet<u32>,
+    kicks_sent: usize,
+}
+
+/// The id of every logout; kick ids start above it, so an answer names its request.
+const LOGOUT_ID: u32 = 3;
+const FIRST_KICK_ID: u32 = 100;
+
+impl Asked {
+    fn pong(&mut self, me: &str) {
+        self.pongs += 1;
+        assert!(
+            self.pongs <= self.pings,
+            "{me}: {} pongs for {} pings",
+            self.pongs,
+            self.pings
+        );
+    }
+
+    fn kick_result(&mut self, me: &str, id: u32) {
+        assert!(
+            self.kicks.remove(&id),
+            "{me}: kickResult {id} answers no open kick"
+        );
+    }
+
+    fn next_kick_id(&self) -> u32 {
+        FIRST_KICK_ID + self.kicks_sent as u32
+    }
+
+    /// At `logoutOk`: every earlier request was answered.
+    fn all_answered(&self, me: &str) {
+        assert_eq!(
+            self.pongs, self.pings,
+            "{me}: pings not answered before logoutOk"
+        );
+        assert!(
+            self.kicks.is_empty(),
+            "{me}: kicks {:?} not answered before logoutOk",
+            self.kicks
+        );
+        ANSWERED_ONCE.fetch_add(self.pings + self.kicks_sent + 1, Ordering::Relaxed);
+    }
+}
 
 /// What a client last knew, shared with the test's checks.
 #[derive(Debug, Clone, Default)]
@@ -141,6 +199,9 @@ async fn device_life(
         let mut ping = tokio::time::interval(HEARTBEAT);
         let mut last_heard = Instant::now();
         let mut next_action = Instant::now() + millis(1000..4000);
+        let mut asked = Asked::default();
+        // Nothing is sent after a logout, so its reply closes the account.
+        let mut logging_out = false;
         let ended = loop {
             tokio::select! {
                 frame = ws.next() => {
@@ -161,7 +222,16 @@ async fn device_life(
                             view.live = false;
                             return;
                         }
-                        ServerMessage::LogoutOk(_) => break "logout",
+                        ServerMessage::Pong => asked.pong(&me),
+                        ServerMessage::KickResult(result) => asked.kick_result(&me, result.id),
+                        ServerMessage::LogoutOk(ok) => {
+                            assert_eq!(ok.id, LOGOUT_ID, "{me}: logoutOk for another request");
+                            asked.all_answered(&me);
+                            break "logout";
+                        }
+                        ServerMessage::LoginOk(_) | ServerMessage::LoginFailed(_) => {
+                            panic!("{me}: a second answer to its login: {msg:?}")
+                        }
                         _ => {}
                     }
                 }
@@ -169,23 +239,31 @@ async fn device_life(
                     if last_heard.elapsed() > CLIENT_DEAD_AFTER {
                         break "silent";
                     }
+                    if logging_out {
+                        continue;
+                    }
                     if !send(&mut ws, &ClientMessage::Ping).await {
                         break "send failed";
                     }
+                    asked.pings += 1;
                 }
-                _ = tokio::time::sleep_until(next_action), if chaos.load(Ordering::Relaxed) => {
+                _ = tokio::time::sleep_until(next_action), if chaos.load(Ordering::Relaxed) && !logging_out => {
                     next_action = Instant::now() + millis(1000..4000);
                     let roll: f64 = rand::random();
                     if roll < 0.08 {
-                        let _ = send(&mut ws, &ClientMessage::Logout(LogoutRequest { id: 3 })).await;
+                        logging_out = send(&mut ws, &ClientMessage::Logout(LogoutRequest { id: LOGOUT_ID })).await;
                     } else if roll < 0.11 {
                         let target = {
                             let views = views.lock().unwrap();
                             views[&me].others.iter().next().cloned()
                         };
                         if let Some(target) = target {
-                            let kick = KickRequest { id: 2, device_ids: vec![target], custom: String::new() };
-                            let _ = send(&mut ws, &ClientMessage::Kick(kick)).await;
+                            let id = asked.next_kick_id();
+                            let kick = KickRequest { id, device_ids: vec![target], custom: String::new() };
+                            if send(&mut ws, &ClientMessage::Kick(kick)).await {
+                                asked.kicks.insert(id);
+                                asked.kicks_sent += 1;
+                            }
                         }
                     }
                 }
@@ -340,8 +418,10 @@ async fn soak_through_faulty_proxy() {
     let snapshot = views.lock().unwrap().clone();
     let kicked = snapshot.values().filter(|v| v.kicked).count();
     let logins: u32 = snapshot.values().map(|v| v.logins).sum();
+    let answered = ANSWERED_ONCE.load(Ordering::Relaxed);
     println!(
-        "soak: {} devices, {logins} logins, {kicked} kicked; proxy: {}; quiesced in {:?}",
+        "soak: {} devices, {logins} logins, {kicked} kicked, {answered} requests seen \
+         answered exactly once before a logoutOk; proxy: {}; quiesced in {:?}",
         ACCOUNTS * DEVICES_PER_ACCOUNT,
         proxy.summary(),
         started.elapsed()
@@ -360,5 +440,6 @@ async fn soak_through_faulty_proxy() {
         "the proxy stalled nothing"
     );
     assert!(kicked > 0, "nobody was kicked");
+    assert!(answered > 0, "no logout checked its connection's answers");
     assert_eq!(PANICS.load(Ordering::Relaxed), 0, "something panicked");
 }

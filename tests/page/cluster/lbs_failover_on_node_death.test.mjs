@@ -14,11 +14,11 @@ const world = useCluster(['a', 'b', 'c']);
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 /**
- * From the kill until the survivors list the page right: its first retry's delay
- * (at most 1 s, docs/API.md) plus the sweep bound (node_lease + sweep_interval,
- * docs/SERVER.md), plus 3 s for a debug build and a browser on a busy machine.
+ * From the kill until the survivors list the page right, as docs/RELIABILITY.md
+ * states it: its first retry's delay (at most 1 s, docs/API.md) plus the sweep
+ * bound (node_lease + sweep_interval, docs/SERVER.md).
  */
-const FAILOVER_MS = 1000 + LEASE.nodeLeaseMs + LEASE.sweepIntervalMs + 3000;
+const FAILOVER_MS = 1000 + LEASE.nodeLeaseMs + LEASE.sweepIntervalMs;
 
 /** The node whose WebSocket URL is `url`. */
 function nodeAt(url) {

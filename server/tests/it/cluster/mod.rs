@@ -1,8 +1,9 @@
 //! Helpers for the cross-node tests: nodes that share PostgreSQL and Redis.
 //!
-//! The tests run only where `NIM_TEST_POSTGRES` and `NIM_TEST_REDIS` name running
-//! servers (`scripts/test-cluster.sh` starts both on loopback and sets them);
-//! otherwise each test says it was skipped and passes. Every test uses its own
+//! The tests need `NIM_TEST_POSTGRES` and `NIM_TEST_REDIS` to name running servers
+//! (`scripts/test-cluster.sh` starts both on loopback, sets them and runs these
+//! tests with `--include-ignored`); each is `#[ignore]`d with that reason, so a
+//! plain `cargo test` lists it as ignored, and run without the services it fails. Every test uses its own
 //! Redis key prefix, so its nodes see only each other, and its own account names,
 //! so tests sharing the database do not meet.
 
@@ -30,21 +31,21 @@ pub struct Backends {
     pub prefix: String,
 }
 
-/// The backends, with a fresh prefix; `None` (the test is skipped) without them.
-pub fn backends() -> Option<Backends> {
+/// The backends, with a fresh prefix; a test asking for them without them fails.
+pub fn backends() -> Backends {
     match (
         std::env::var("NIM_TEST_POSTGRES"),
         std::env::var("NIM_TEST_REDIS"),
     ) {
-        (Ok(postgres), Ok(redis)) => Some(Backends {
+        (Ok(postgres), Ok(redis)) => Backends {
             postgres,
             redis,
             prefix: format!("nimtest-{}", unique("")),
-        }),
-        _ => {
-            eprintln!("skipped: NIM_TEST_POSTGRES and NIM_TEST_REDIS are not set");
-            None
-        }
+        },
+        _ => panic!(
+            "NIM_TEST_POSTGRES and NIM_TEST_REDIS are not set: \
+             run this test through scripts/test-cluster.sh"
+        ),
     }
 }
 
@@ -167,15 +168,14 @@ impl Nodes {
         }
     }
 
-    /// Two nodes sharing PostgreSQL and Redis, configured like [`Nodes::one`];
-    /// `None` (skipped) without the backends.
-    pub async fn cluster(policy: Policy, adjust: fn(&mut Config)) -> Option<Nodes> {
-        let backends = backends()?;
+    /// Two nodes sharing PostgreSQL and Redis, configured like [`Nodes::one`].
+    pub async fn cluster(policy: Policy, adjust: fn(&mut Config)) -> Nodes {
+        let backends = backends();
         let mut config = node_config(&backends, policy);
         adjust(&mut config);
         let a = TestServer::start_with(config.clone()).await;
         let b = TestServer::start_with(config).await;
-        Some(Nodes { a, b: Some(b) })
+        Nodes { a, b: Some(b) }
     }
 
     pub fn a(&self) -> &TestServer {
