@@ -8,7 +8,9 @@ set -euo pipefail
 [ "$(command -v wasm-opt)" = "$PWD/node_modules/.bin/wasm-opt" ] \
   || { echo "build: wasm-opt is $(command -v wasm-opt), not binaryen from npm" >&2; exit 1; }
 wasm-pack build --target web --release --out-dir pkg .
-# The JS glue, minified as a whole (esbuild); its exports and behaviour are unchanged.
+# The JS glue, with src/browser/face.js appended (it hides the glue's internals from
+# the `NIM` class and its instances), minified as a whole (esbuild).
+cat src/browser/face.js >> pkg/nim_wasm.js
 npx esbuild pkg/nim_wasm.js --minify --format=esm --log-level=warning --outfile=pkg/nim_wasm.js --allow-overwrite
 # wasm-pack writes no "exports" map; bundlers and Node's resolver want one.
 node -e 'const fs = require("fs"), f = "pkg/package.json", p = JSON.parse(fs.readFileSync(f));

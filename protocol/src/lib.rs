@@ -18,6 +18,8 @@
 //!   | <-- loginPorts {ports} -------------- |   another device came or went
 //!   | -- kick {id, deviceIds} -----------> |
 //!   | <-- kickResult {id, deviceIds} ------ |
+//!   | -- heartbeat {heartbeatInterval} ---> |   the interval changed
+//!   | <-- heartbeatOk {idleTimeout} ------- |
 //!   | <-- kicked {reason, from, ...} ------ |   then close 4001
 //!   | -- logout {id} ---------------------> |
 //!   | <-- logoutOk {id} ------------------- |   then close 1000
@@ -69,6 +71,24 @@ pub const MAX_KICK_DEVICE_IDS: usize = 64;
 /// The longest `custom` of a [`KickRequest`], in bytes.
 pub const MAX_KICK_CUSTOM_BYTES: usize = 1024;
 
+// The SDK counts a kick's ids and `custom` as encoded in the frame
+// ([`encoded_len`], never less than their UTF-8 bytes): its kicks then always fit.
+const _: () = assert!(
+    MAX_KICK_DEVICE_IDS * (MAX_DEVICE_ID_BYTES + 3) + MAX_KICK_CUSTOM_BYTES + 64 <= MAX_FRAME_BYTES
+);
+
+/// The bytes `text` takes inside a JSON string of a frame, quotes left out:
+/// `"` and `\` and control characters take their escapes, the rest its UTF-8.
+pub fn encoded_len(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
+            c if c < ' ' => 6,
+            c => c.len_utf8(),
+        })
+        .sum()
+}
+
 /// A message sent by the SDK to the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "camelCase")]
@@ -81,6 +101,8 @@ pub enum ClientMessage {
     Logout(LogoutRequest),
     /// Heartbeat; the server replies `pong`.
     Ping,
+    /// The client's heartbeat interval changed; the server replies `heartbeatOk`.
+    Heartbeat(HeartbeatRequest),
 }
 
 /// A message sent by the server to the SDK.
@@ -101,6 +123,8 @@ pub enum ServerMessage {
     LogoutOk(LogoutOk),
     /// The reply to [`ClientMessage::Ping`].
     Pong,
+    /// The reply to a [`HeartbeatRequest`].
+    HeartbeatOk(HeartbeatOk),
     /// A request could not be served, or a frame could not be understood.
     Error(ErrorReply),
 }
@@ -121,6 +145,7 @@ impl ServerMessage {
             "kicked" => ServerMessage::Kicked(Kicked::deserialize(fields)?),
             "logoutOk" => ServerMessage::LogoutOk(LogoutOk::deserialize(fields)?),
             "pong" => ServerMessage::Pong,
+            "heartbeatOk" => ServerMessage::HeartbeatOk(HeartbeatOk::deserialize(fields)?),
             "error" => ServerMessage::Error(ErrorReply::deserialize(fields)?),
             _ => return Ok(None),
         };
@@ -440,6 +465,23 @@ pub struct Kicked {
     /// App-defined text from the kicker.
     #[serde(default)]
     pub custom: String,
+}
+
+/// `heartbeat`: the client now sends `ping` every `heartbeatInterval` ms; the
+/// server derives a new idle timeout from it, as at login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeartbeatRequest {
+    /// The new interval, in ms.
+    pub heartbeat_interval: u32,
+}
+
+/// `heartbeatOk`: the idle timeout that applies from now on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeartbeatOk {
+    /// As [`LoginOk::idle_timeout`].
+    pub idle_timeout: u32,
 }
 
 /// `logout`: end the session.

@@ -295,3 +295,41 @@ fn close_codes_say_whether_to_reconnect() {
     assert_eq!(CloseCode(4422).refused_login_code(), Some(422));
     assert_eq!(CloseCode::KICKED.refused_login_code(), None);
 }
+
+#[test]
+fn heartbeat_change_and_its_reply_round_trip() {
+    let v = client_round_trip(ClientMessage::Heartbeat(HeartbeatRequest {
+        heartbeat_interval: 60_000,
+    }));
+    assert_eq!(v, json!({"t": "heartbeat", "heartbeatInterval": 60000}));
+    let v = server_round_trip(ServerMessage::HeartbeatOk(HeartbeatOk {
+        idle_timeout: 125_000,
+    }));
+    assert_eq!(v, json!({"t": "heartbeatOk", "idleTimeout": 125000}));
+}
+
+#[test]
+fn encoded_len_is_the_length_inside_the_frame() {
+    for text in [
+        "",
+        "plain",
+        "quote\" and \\",
+        "\n\t\r\u{8}\u{c}",
+        "\u{1}\u{1f}\u{7f}",
+        "é中😀",
+    ] {
+        let quoted = serde_json::to_string(text).expect("encode");
+        assert_eq!(encoded_len(text), quoted.len() - 2, "{text:?}");
+    }
+}
+
+#[test]
+fn the_largest_kick_fits_in_a_frame() {
+    let id = "\"".repeat(MAX_DEVICE_ID_BYTES / 2);
+    let kick = ClientMessage::Kick(KickRequest {
+        id: u32::MAX,
+        device_ids: vec![id; MAX_KICK_DEVICE_IDS],
+        custom: "\u{1}".repeat(MAX_KICK_CUSTOM_BYTES / 6),
+    });
+    assert!(serde_json::to_string(&kick).expect("encode").len() <= MAX_FRAME_BYTES);
+}

@@ -13,8 +13,9 @@ use std::sync::Arc;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use nim_protocol::{
-    code, ClientMessage, CloseCode, ErrorReply, KickRequest, KickResult, LoginFailed, LoginRequest,
-    LogoutOk, ServerMessage, MAX_DEVICE_ID_BYTES, MAX_KICK_CUSTOM_BYTES, MAX_KICK_DEVICE_IDS,
+    code, ClientMessage, CloseCode, ErrorReply, HeartbeatOk, KickRequest, KickResult, LoginFailed,
+    LoginRequest, LogoutOk, ServerMessage, MAX_DEVICE_ID_BYTES, MAX_KICK_CUSTOM_BYTES,
+    MAX_KICK_DEVICE_IDS,
 };
 use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, timeout, Instant};
@@ -363,12 +364,27 @@ impl Connection<'_> {
                 Next::Continue,
             ),
             (Some(_), ClientMessage::Ping) => (encode(&ServerMessage::Pong), Next::Continue),
+            (Some(_), ClientMessage::Heartbeat(heartbeat)) => {
+                (self.heartbeat(heartbeat.heartbeat_interval), Next::Continue)
+            }
             (Some(session), ClientMessage::Kick(kick)) => (
                 kick_devices(self.shared, session, kick).await,
                 Next::Continue,
             ),
             (Some(_), ClientMessage::Logout(logout)) => self.logout(logout.id).await,
         }
+    }
+
+    /// The client's heartbeat interval changed: the idle timeout follows it from now
+    /// on, as it would at login, so a longer interval never drops a live session.
+    fn heartbeat(&mut self, interval_ms: u32) -> Utf8Bytes {
+        let idle = self.shared.config.limits.idle_timeout(interval_ms);
+        if let Some(session) = self.session.as_mut() {
+            session.idle = idle;
+        }
+        self.deadline = Instant::now() + idle;
+        let idle_timeout = u32::try_from(idle.as_millis()).unwrap_or(u32::MAX);
+        encode(&ServerMessage::HeartbeatOk(HeartbeatOk { idle_timeout }))
     }
 
     /// Logs out: removed from the registry at once, so the connection's end need

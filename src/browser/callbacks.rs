@@ -6,7 +6,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 /// The functions the user passed in the options, and `debug`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Callbacks {
     /// `onconnect(info)`.
     pub onconnect: Option<Function>,

@@ -254,6 +254,10 @@ impl Instance {
             self.socket = None;
             self.timer = None;
             self.page = None;
+            // Nothing of the user's stays reachable from the wasm: a callback that
+            // refers to the instance would otherwise keep it alive for good.
+            self.callbacks = Callbacks::default();
+            self.options = Object::new();
             dones.append(&mut self.destroys);
         }
         dones

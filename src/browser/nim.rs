@@ -11,7 +11,7 @@ use super::error::{ErrorCode, NimError};
 use super::instance::{drive, Instance, Lifecycle, Shared};
 use super::options::{Options, Source};
 use super::Input;
-use nim_protocol::MAX_KICK_DEVICE_IDS;
+use nim_protocol::{encoded_len, MAX_DEVICE_ID_BYTES, MAX_KICK_CUSTOM_BYTES, MAX_KICK_DEVICE_IDS};
 
 /// A live instance: its account, the JS object handed out, and the instance.
 struct Registered {
@@ -240,10 +240,15 @@ fn done_option(options: &JsValue, method: &str) -> Result<Option<Function>, NimE
     ))
 }
 
-// The message of `kick_arguments` spells the limit out.
-const _: () = assert!(MAX_KICK_DEVICE_IDS == 64);
+// The messages of `kick_arguments` spell the limits out.
+const _: () = assert!(
+    MAX_KICK_DEVICE_IDS == 64 && MAX_DEVICE_ID_BYTES == 128 && MAX_KICK_CUSTOM_BYTES == 1024
+);
 
-/// `deviceIds` (1 to 64 non-empty strings) and `custom` of a `kick` call.
+/// `deviceIds` (1 to 64 non-empty strings of at most 128 bytes each) and `custom`
+/// (at most 1024 bytes) of a `kick` call, counted as encoded in the frame: a kick
+/// within them always fits in one frame, so the server never closes the kicker's
+/// session over it.
 fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> {
     let invalid = |message: &str| NimError::new(ErrorCode::InvalidArgument, message);
     if !options.is_object() {
@@ -260,17 +265,20 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
     let mut device_ids = Vec::new();
     for at in 0..ids.length() {
         match ids.get(at).as_string() {
-            Some(id) if !id.is_empty() => device_ids.push(id),
+            Some(id) if !id.is_empty() && encoded_len(&id) <= MAX_DEVICE_ID_BYTES => {
+                device_ids.push(id)
+            }
             _ => {
                 return Err(invalid(
-                    "`kick`: every entry of `deviceIds` must be a non-empty string",
+                    "`kick`: every entry of `deviceIds` must be a non-empty string of at most 128 bytes",
                 ))
             }
         }
     }
     let custom = super::get(options, "custom");
     let custom = match custom.as_string() {
-        Some(custom) => custom,
+        Some(custom) if encoded_len(&custom) <= MAX_KICK_CUSTOM_BYTES => custom,
+        Some(_) => return Err(invalid("`kick`: `custom` must be at most 1024 bytes")),
         None if custom.is_undefined() => String::new(),
         None => return Err(invalid("`kick`: `custom` must be a string")),
     };

@@ -151,9 +151,9 @@ export type NIMSetOptions = Partial<Omit<NIMOptions, 'account'>>;
 
 /** The options of `kick`. */
 export interface NIMKickOptions {
-  /** 1 to 64 device ids. */
+  /** 1 to 64 device ids, each at most 128 bytes as sent. */
   deviceIds: string[];
-  /** Passed to the kicked devices. */
+  /** Passed to the kicked devices; at most 1024 bytes as sent. */
   custom?: string;
 }
 

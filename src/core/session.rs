@@ -26,9 +26,9 @@
 use super::text::concat;
 
 use nim_protocol::{
-    code, code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, KickReason,
-    KickRequest, Kicked, LoginOk, LoginRequest, LogoutRequest, Reconnect, ServerMessage,
-    PROTOCOL_VERSION,
+    code, code::is_terminal_login_code, ClientMessage, CloseCode, DeviceType, ErrorReply,
+    HeartbeatRequest, KickReason, KickRequest, Kicked, LoginOk, LoginRequest, LogoutRequest,
+    Reconnect, ServerMessage, PROTOCOL_VERSION,
 };
 
 use super::backoff::{Backoff, Jitter};
@@ -116,6 +116,8 @@ enum State {
     },
     Connected {
         socket: SocketId,
+        /// The server's idle timeout in ms, 0 when it named none.
+        idle: u32,
         ping_every: u64,
         last_heard: u64,
         next_ping: u64,
@@ -236,25 +238,36 @@ impl Session {
 
     // ---- user calls ----------------------------------------------------------
 
-    /// Replaces the options; login-time fields apply at the next login.
+    /// Replaces the options; login-time fields apply at the next login. A new
+    /// `heartbeatInterval` applies at once and is told to the server, which derives
+    /// its idle timeout from it; until the server answers, pings keep within the
+    /// idle timeout it named before.
     pub fn set_config(&mut self, now: u64, config: SessionConfig) {
+        let changed = config.heartbeat_interval != self.config.heartbeat_interval;
         self.config = config;
-        if let State::Connected {
+        let heartbeat_interval = self.config.heartbeat_interval;
+        let State::Connected {
+            socket,
+            idle,
             ping_every,
             last_heard,
             next_ping,
             ..
         } = &mut self.state
-        {
-            let wanted = u64::from(self.config.heartbeat_interval);
-            if wanted != *ping_every {
-                *ping_every = wanted;
-                *next_ping = now + wanted;
-                // The peer is silent only once the next ping goes unanswered: a
-                // shorter interval must not count the time before the change.
-                *last_heard = now;
-            }
+        else {
+            return;
+        };
+        if !changed {
+            return;
         }
+        *ping_every = ping_period(heartbeat_interval, *idle);
+        *next_ping = now + *ping_every;
+        // The peer is silent only once the next ping goes unanswered: a shorter
+        // interval must not count the time before the change.
+        *last_heard = now;
+        let socket = *socket;
+        let request = HeartbeatRequest { heartbeat_interval };
+        self.send(socket, ClientMessage::Heartbeat(request));
     }
 
     /// `connect()`: a manual login, unless one is under way or done.
@@ -377,7 +390,12 @@ impl Session {
             } if *socket == from => {
                 *last_heard = now;
                 let socket = *socket;
-                self.handle_session_message(socket, message);
+                self.handle_session_message(now, socket, message);
+            }
+            // A reply that arrives before the socket closes still settles its
+            // request: the server did what was asked.
+            State::LoggingOut { socket, .. } if *socket == from => {
+                let _ = self.settle_reply(message);
             }
             _ => {}
         }
@@ -583,6 +601,7 @@ impl Session {
             }
             State::Connected {
                 socket,
+                idle,
                 ping_every,
                 last_heard,
                 next_ping,
@@ -590,6 +609,7 @@ impl Session {
                 self.send(socket, ClientMessage::Ping);
                 self.state = State::Connected {
                     socket,
+                    idle,
                     ping_every,
                     last_heard,
                     next_ping: now + ping_every,
@@ -717,20 +737,17 @@ impl Session {
     fn logged_in(&mut self, now: u64, socket: SocketId, ok: LoginOk) {
         self.backoff.reset();
         self.round.end();
-        let mut ping_every = u64::from(self.config.heartbeat_interval);
-        if ok.idle_timeout > 0 {
-            // The server closes idle connections; ping well before it gives up.
-            ping_every = ping_every.min(u64::from(ok.idle_timeout) / 2).max(1_000);
-        }
+        let ping_every = ping_period(self.config.heartbeat_interval, ok.idle_timeout);
         self.state = State::Connected {
             socket,
+            idle: ok.idle_timeout,
             ping_every,
             last_heard: now,
             next_ping: now + ping_every,
         };
-        self.ports.replace(&ok.ports);
-        if !ok.ports.is_empty() {
-            self.emit(Event::LoginPortsChange(ok.ports));
+        let changes = self.ports.replace(ok.ports);
+        if !changes.is_empty() {
+            self.emit(Event::LoginPortsChange(changes));
         }
         self.emit(Event::Connect(ok.connection));
     }
@@ -754,38 +771,60 @@ impl Session {
     }
 
     /// A message on the logged-in `socket`.
-    fn handle_session_message(&mut self, socket: SocketId, message: ServerMessage) {
+    fn handle_session_message(&mut self, now: u64, socket: SocketId, message: ServerMessage) {
+        let Some(message) = self.settle_reply(message) else {
+            return;
+        };
         match message {
             ServerMessage::LoginPorts(change) => {
                 self.ports.apply(&change.ports);
                 self.emit(Event::LoginPortsChange(change.ports));
             }
-            ServerMessage::KickResult(result) => {
-                self.settle_kick(result.id, Ok(result.device_ids));
-            }
             ServerMessage::Kicked(kicked) => self.kicked(socket, kicked),
-            ServerMessage::Error(error) => {
-                let kick = error
-                    .id
-                    .filter(|id| self.kicks.iter().any(|(k, _)| k == id));
-                match kick {
-                    Some(id) => self.settle_kick(
-                        id,
-                        Err(RequestFailure::Server {
-                            code: error.code,
-                            message: error.message,
-                        }),
-                    ),
-                    None => self.emit(Event::Error {
-                        code: error.code,
-                        message: error.message,
-                    }),
-                }
-            }
+            ServerMessage::Error(error) => self.emit(Event::Error {
+                code: error.code,
+                message: error.message,
+            }),
+            ServerMessage::HeartbeatOk(ok) => self.idle_timeout_changed(now, ok.idle_timeout),
             ServerMessage::Pong
+            | ServerMessage::KickResult(_)
             | ServerMessage::LoginOk(_)
             | ServerMessage::LoginFailed(_)
             | ServerMessage::LogoutOk(_) => {}
+        }
+    }
+
+    /// Settles the request `message` answers; gives back any other message.
+    fn settle_reply(&mut self, message: ServerMessage) -> Option<ServerMessage> {
+        match message {
+            ServerMessage::KickResult(result) => {
+                self.settle_kick(result.id, Ok(result.device_ids));
+            }
+            ServerMessage::Error(ErrorReply {
+                id: Some(id),
+                code,
+                message,
+            }) if self.kicks.iter().any(|(k, _)| *k == id) => {
+                self.settle_kick(id, Err(RequestFailure::Server { code, message }));
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// The server now closes the connection after `idle_timeout` ms of silence.
+    fn idle_timeout_changed(&mut self, now: u64, idle_timeout: u32) {
+        let heartbeat_interval = self.config.heartbeat_interval;
+        if let State::Connected {
+            idle,
+            ping_every,
+            next_ping,
+            ..
+        } = &mut self.state
+        {
+            *idle = idle_timeout;
+            *ping_every = ping_period(heartbeat_interval, idle_timeout);
+            *next_ping = now + *ping_every;
         }
     }
 
@@ -985,6 +1024,18 @@ impl Session {
     /// A line for the debug log: `parts` joined.
     fn log(&mut self, parts: &[&str]) {
         self.emit(Event::Log(concat(parts)));
+    }
+}
+
+/// How often to ping: every `heartbeat_interval` ms, and well within the server's
+/// `idle` timeout (0: none named), since the server closes a connection it did
+/// not hear from for that long.
+fn ping_period(heartbeat_interval: u32, idle: u32) -> u64 {
+    let wanted = u64::from(heartbeat_interval);
+    if idle == 0 {
+        wanted
+    } else {
+        wanted.min(u64::from(idle) / 2).max(1_000)
     }
 }
 

@@ -2,7 +2,7 @@
 //! session reconnects.
 
 use crate::support::{config, Harness};
-use nim_protocol::{ClientMessage, ServerMessage};
+use nim_protocol::{ClientMessage, HeartbeatOk, HeartbeatRequest, ServerMessage};
 use nim_wasm::core::config::PONG_GRACE_MS;
 use nim_wasm::core::{Action, LoginStatus};
 
@@ -52,6 +52,44 @@ fn the_server_idle_timeout_shortens_the_ping_period() {
         1,
         "ping at half the server's idle timeout"
     );
+}
+
+#[test]
+fn a_new_interval_is_told_to_the_server_and_pings_follow_its_idle_timeout() {
+    let mut cfg = config();
+    cfg.heartbeat_interval = 5_000;
+    let (mut h, _) = Harness::new(cfg.clone()).connect_with_idle_timeout(15_000);
+    let socket = h.last_opened().unwrap();
+    cfg.heartbeat_interval = 60_000;
+    h.session.set_config(h.now, cfg.clone());
+    h.drain();
+    let told = HeartbeatRequest {
+        heartbeat_interval: 60_000,
+    };
+    assert_eq!(h.sent(socket).last(), Some(&ClientMessage::Heartbeat(told)));
+    // Until the server answers, its old idle timeout still holds.
+    h.advance(7_500);
+    assert_eq!(pings(&h, socket), 1);
+    h.reply(
+        socket,
+        ServerMessage::HeartbeatOk(HeartbeatOk {
+            idle_timeout: 125_000,
+        }),
+    );
+    h.advance(59_000);
+    assert_eq!(pings(&h, socket), 1, "no ping before the new interval");
+    h.reply(socket, ServerMessage::Pong);
+    h.advance(1_000);
+    assert_eq!(pings(&h, socket), 2);
+    assert_eq!(h.session.status(), LoginStatus::LoggedIn);
+    h.session.set_config(h.now, cfg);
+    h.drain();
+    let told = h
+        .sent(socket)
+        .iter()
+        .filter(|m| matches!(m, ClientMessage::Heartbeat(_)))
+        .count();
+    assert_eq!(told, 1, "an unchanged interval is not told again");
 }
 
 trait IdleTimeout {

@@ -125,6 +125,50 @@ fn a_pending_kick_fails_when_the_session_breaks() {
 }
 
 #[test]
+fn a_kick_answered_before_the_logout_closed_settles_with_its_answer() {
+    let (mut h, socket) = Harness::logged_in(config());
+    let ticket = h.session.kick(vec!["a".into()], String::new());
+    h.session.disconnect(h.now);
+    h.drain();
+    let id = kick_id_before_logout(&h, socket);
+    let answer = KickResult {
+        id,
+        device_ids: vec!["a".into()],
+    };
+    h.reply(socket, ServerMessage::KickResult(answer));
+    h.close(socket, 1000);
+    assert!(h.events.contains(&Event::KickSettled {
+        ticket,
+        outcome: Ok(vec!["a".into()])
+    }));
+    assert_eq!(h.disconnects()[0].code, DisconnectCode::Logout);
+}
+
+#[test]
+fn a_kick_unanswered_when_the_logout_closed_fails_as_disconnected() {
+    let (mut h, socket) = Harness::logged_in(config());
+    let ticket = h.session.kick(vec!["a".into()], String::new());
+    h.session.disconnect(h.now);
+    h.drain();
+    h.close(socket, 1000);
+    assert!(h.events.contains(&Event::KickSettled {
+        ticket,
+        outcome: Err(RequestFailure::Disconnected)
+    }));
+}
+
+/// The id of the `kick` sent just before the `logout`.
+fn kick_id_before_logout(h: &Harness, socket: nim_wasm::core::SocketId) -> u32 {
+    h.sent(socket)
+        .iter()
+        .find_map(|m| match m {
+            ClientMessage::Kick(kick) => Some(kick.id),
+            _ => None,
+        })
+        .expect("a kick was sent")
+}
+
+#[test]
 fn server_errors_without_a_request_go_to_onerror() {
     let (mut h, socket) = Harness::logged_in(config());
     h.reply(

@@ -7,6 +7,7 @@ mod support;
 
 mod close_codes;
 mod connect_attempts;
+mod devices_after_re_login;
 mod dynamic_token;
 mod heartbeat;
 mod kicked;

@@ -23,19 +23,22 @@ const LAUNCH = {
     '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 };
 
-/** Headless Chromium with the page tests' flags. */
-export function launchBrowser() {
+/** Headless Chromium with the page tests' flags, and `extraArgs`. */
+export function launchBrowser(extraArgs = []) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch(LAUNCH);
+  return chromium.launch({ ...LAUNCH, args: [...LAUNCH.args, ...extraArgs] });
 }
 
-/** Starts the server and browser before the file's tests and stops them after. */
-export function useWorld(serverOptions) {
+/**
+ * Starts the server and browser before the file's tests and stops them after;
+ * `browserArgs` are extra Chromium flags.
+ */
+export function useWorld(serverOptions, browserArgs = []) {
   const world = { url: '', browser: null, server: null };
   before(async () => {
     world.server = await startServer(serverOptions);
     world.url = world.server.url;
-    world.browser = await launchBrowser();
+    world.browser = await launchBrowser(browserArgs);
   }, { timeout: 60000 });
   after(async () => {
     await world.browser?.close();

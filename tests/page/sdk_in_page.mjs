@@ -49,6 +49,8 @@ export async function startNim(page, account, { delayMs, token, ...options } = {
     window.__sdk = { nim, events, counter };
   }, { account, delayMs, token, options });
   const sdk = {
+    /** The page the SDK runs in (`window.__sdk.nim` there is the instance). */
+    page,
     /** Every recorded `{name, arg, at, url}` (`url`: the socket's), oldest first. */
     events: () => page.evaluate(() => window.__sdk.events),
     /** The payloads recorded under `name`. */
@@ -73,6 +75,13 @@ export async function startNim(page, account, { delayMs, token, ...options } = {
   };
   await sdk.waitFor('onconnect');
   return sdk;
+}
+
+/** A new dev token for `account` of the app `demo` from the server at `url`. */
+export async function devToken(url, account) {
+  const body = new URLSearchParams({ appKey: 'demo', accid: account });
+  const reply = await (await fetch(`${url}/dev/token`, { method: 'POST', body })).json();
+  return reply.info.token;
 }
 
 /** Makes `page` report itself hidden (`hidden = true`) or visible, with a `visibilitychange`. */
