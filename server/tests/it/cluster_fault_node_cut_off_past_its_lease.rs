@@ -1,5 +1,5 @@
 //! One node of three cut off from Redis (a proxy stalls its connections) for
-//! three times its lease, while its pages stay connected to it. The others sweep its
+//! four times its lease, while its pages stay connected to it. The others sweep its
 //! devices; the node, finding its lease run out, closes its pages with 1012 (they
 //! log in again, on the other nodes while it is cut off), and on healing rejoins
 //! under a new id: none of its old devices comes back, and no page is left
@@ -41,7 +41,7 @@ async fn a_node_cut_off_past_its_lease_brings_back_nothing_stale() {
     let cut = tokio::time::Instant::now();
     while !fleet.seen().contains_key("close 1012") {
         assert!(
-            cut.elapsed() < FAULT_LEASE * 2 + Duration::from_secs(1),
+            cut.elapsed() < FAULT_LEASE * 3 + Duration::from_secs(2),
             "its pages were not closed: {:?}",
             fleet.seen()
         );
@@ -49,11 +49,11 @@ async fn a_node_cut_off_past_its_lease_brings_back_nothing_stale() {
     }
     eprintln!("its pages were closed with 1012 after {:?}", cut.elapsed());
     let moved = fleet
-        .converged(FAULT_LEASE * 3)
+        .converged(FAULT_LEASE * 2)
         .await
         .unwrap_or_else(|wrong| panic!("while cut off: {wrong}"));
     eprintln!("its pages moved and every list was right after {moved:?}");
-    tokio::time::sleep_until(cut + FAULT_LEASE * 3).await;
+    tokio::time::sleep_until(cut + FAULT_LEASE * 4).await;
     proxy.heal();
     tokio::time::sleep(FAULT_LEASE).await;
 

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::cluster::fleet::{self, Fleet};
+use crate::cluster::fleet::{self, Fleet, KickPair};
 use crate::cluster::own::{self, OwnPostgres, OwnRedis};
 use crate::cluster::{fault_nodes, unique, Backends};
 use crate::common::login_request;
@@ -44,6 +44,9 @@ async fn postgres_down_for_ten_seconds_loses_nothing_acknowledged() {
         acknowledged.push((account, token));
     }
     let fleet = Fleet::start(urls.clone(), &accounts, 3).await;
+    let kicking = unique("kicking");
+    nodes[0].create_account(&kicking, "t").await;
+    let pair = KickPair::login(&urls[0], &urls[1], &kicking).await;
 
     postgres.stop().await;
     let outage = tokio::time::Instant::now();
@@ -57,7 +60,7 @@ async fn postgres_down_for_ten_seconds_loses_nothing_acknowledged() {
     assert_eq!(reply["code"], 500, "{reply}");
     let (status, body) = fleet::health(&nodes[1]).await;
     assert_eq!((status, body.as_str()), (503, "unavailable: postgres\n"));
-    fleet::kick_across(&urls[0], &urls[1], &accounts[2]).await;
+    pair.kick().await;
     tokio::time::sleep_until(outage + Duration::from_secs(10)).await;
     postgres.resume().await;
 

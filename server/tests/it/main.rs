@@ -34,6 +34,7 @@ mod cluster;
 mod common;
 
 mod auto_relogin_gets_417;
+mod backends_that_never_answer_stop_the_start;
 mod bad_input_is_answered_not_crashed;
 mod block_with_needkick_kicks_every_device;
 mod cluster_devices_see_each_other_across_nodes;

@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{sleep, timeout, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::common::{login_at, login_request, TestServer};
+use crate::common::{login_at, login_request, Client, TestServer};
 
 /// How often a device pings.
 const PING_EVERY: Duration = Duration::from_millis(1000);
@@ -393,23 +393,41 @@ pub async fn login_answer(url: &str, account: &str, device: &str) -> ServerMessa
 
 /// A kick from a device on `from` reaches a device of the same account on `to`.
 pub async fn kick_across(from: &str, to: &str, account: &str) {
-    let (mut kicker, _) = login_at(from, login_request(account, "t", "kicker")).await;
-    let (mut kicked, _) = login_at(to, login_request(account, "t", "kicked")).await;
-    let kick = nim_protocol::KickRequest {
-        id: 7,
-        device_ids: vec!["kicked".into()],
-        custom: String::new(),
-    };
-    kicker.send(&ClientMessage::Kick(kick)).await;
-    let result = kicker
-        .wait_for(|m| match m {
-            ServerMessage::KickResult(r) => Some(r.device_ids.clone()),
-            _ => None,
-        })
-        .await;
-    assert_eq!(result, ["kicked"], "the kick across nodes is answered");
-    kicked.next_kicked().await;
-    assert_eq!(kicked.closed().await, Some(4001));
+    KickPair::login(from, to, account).await.kick().await;
+}
+
+/// Two devices of one account on two nodes, logged in ahead of a kick.
+pub struct KickPair {
+    kicker: Client,
+    kicked: Client,
+}
+
+impl KickPair {
+    pub async fn login(from: &str, to: &str, account: &str) -> KickPair {
+        let (kicker, _) = login_at(from, login_request(account, "t", "kicker")).await;
+        let (kicked, _) = login_at(to, login_request(account, "t", "kicked")).await;
+        KickPair { kicker, kicked }
+    }
+
+    /// The kicker kicks the other: answered with its id, the other told and closed.
+    pub async fn kick(mut self) {
+        let kick = nim_protocol::KickRequest {
+            id: 7,
+            device_ids: vec!["kicked".into()],
+            custom: String::new(),
+        };
+        self.kicker.send(&ClientMessage::Kick(kick)).await;
+        let result = self
+            .kicker
+            .wait_for(|m| match m {
+                ServerMessage::KickResult(r) => Some(r.device_ids.clone()),
+                _ => None,
+            })
+            .await;
+        assert_eq!(result, ["kicked"], "the kick across nodes is answered");
+        self.kicked.next_kicked().await;
+        assert_eq!(self.kicked.closed().await, Some(4001));
+    }
 }
 
 /// `GET /healthz`: the status and the body.
