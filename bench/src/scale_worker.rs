@@ -1,7 +1,7 @@
 //! One load-generator process of the scale phase ([`crate::scale`]): it creates
 //! its own accounts, logs in all ten devices of each (device `d` of account `a` on
 //! node `(a + d) % nodes`, so every account spans the nodes), keeps them logged in
-//! (a ping a minute; after a lost connection an automatic re-login on the next node
+//! (a ping a minute; after a lost connection an automatic re-login on another node
 //! after the SDK's first retry delay), and tracks each device's own list of its
 //! account's other devices. Every account lives in one worker, so the worker knows
 //! the truth for its accounts: all of their devices, live.
@@ -24,7 +24,7 @@ use tokio::sync::Semaphore;
 use crate::device::{create_accounts, login_request, Account, Device};
 
 /// Logins in flight at once per worker.
-const LOGINS_IN_FLIGHT: usize = 256;
+const LOGINS_IN_FLIGHT: usize = 64;
 
 /// What the worker reports.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -220,16 +220,18 @@ impl DeviceLife {
                         s.others.clear();
                     });
                 }
-                Err(_) => {
-                    self.state.failures.fetch_add(1, Ordering::Relaxed);
+                Err(err) => {
+                    // The first few say why, on the phase's stderr.
+                    if self.state.failures.fetch_add(1, Ordering::Relaxed) < 5 {
+                        eprintln!("scale worker: a login failed: {err}");
+                    }
                 }
             }
-            node += 1;
-            if !first {
-                // The SDK's first retry waits 0.25 s to 1 s; spread by slot.
-                let delay = 250 + (self.slot as u64 * 7919) % 750;
-                tokio::time::sleep(Duration::from_millis(delay)).await;
-            }
+            // Another node, spread over the others as `/lbs` (least loaded first) would.
+            node += 1 + self.slot % (self.nodes.len() - 1).max(1);
+            // The SDK's first retry waits 0.25 s to 1 s; spread by slot.
+            let delay = 250 + (self.slot as u64 * 7919) % 750;
+            tokio::time::sleep(Duration::from_millis(delay)).await;
         }
     }
 
