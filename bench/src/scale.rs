@@ -112,6 +112,9 @@ impl ScaleReport {
 }
 
 const PER_ACCOUNT: usize = 10;
+/// Sessions one node may hold: the 20,000 open files of a process, less its
+/// listener, backend connections and files.
+const MAX_SESSIONS_PER_NODE: usize = 19_000;
 
 fn now_ms() -> u64 {
     SystemTime::now()
@@ -165,6 +168,15 @@ fn sum(workers: &[WorkerProcess], f: impl Fn(&Status) -> u64) -> u64 {
 /// Runs the phase.
 pub async fn run(settings: &Settings<'_>) -> io::Result<ScaleReport> {
     let deadline = Instant::now() + settings.limit;
+    // After the kill the survivors hold every session, each in one process under
+    // the open-file limit.
+    let survivors = settings.nodes.saturating_sub(1).max(1);
+    if settings.sessions.div_ceil(survivors) > MAX_SESSIONS_PER_NODE {
+        return Err(io::Error::other(format!(
+            "{} sessions on {survivors} surviving nodes would exceed {MAX_SESSIONS_PER_NODE} per node",
+            settings.sessions
+        )));
+    }
     let database = Database::create(&settings.postgres)?;
     let prefix = format!("scale{}", std::process::id());
     let backend = Backend {
