@@ -3,15 +3,19 @@
 //! with 500, `/healthz` answers 503 naming Redis, the nodes close their pages with
 //! 1012 once their lease has run out, and nothing waits in the nodes' memory:
 //! pushes are decided in Redis or not at all. After it heals every device's list
-//! equals the truth, on every node, and kicks work across nodes again.
+//! equals the truth, on every node, and kicks work across nodes again. An outage
+//! shorter than the lease leaves the pages connected, and a device that left during
+//! it is removed once Redis answers again.
 
 use std::time::Duration;
 
 use crate::cluster::fleet::{self, Fleet};
 use crate::cluster::own::{self, OwnPostgres, OwnRedis};
-use crate::cluster::{fault_nodes, unique, Backends, FAULT_CODES};
+use crate::cluster::{fault_nodes, node_config, unique, Backends, FAULT_CODES};
 use crate::common::outage_proxy::OutageProxy;
+use crate::common::TestServer;
 use nim_protocol::ServerMessage;
+use nim_server::Policy;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_unreachable_for_ten_seconds_loses_no_device() {
@@ -63,4 +67,50 @@ async fn redis_unreachable_for_ten_seconds_loses_no_device() {
         assert_eq!(fleet::health(node).await.0, 200);
     }
     fleet::kick_across(&urls[2], &urls[0], &accounts[1]).await;
+}
+
+/// A Redis outage shorter than the lease: the pages stay connected, and a device
+/// that left meanwhile (its removal failed) is removed once Redis answers, so it is
+/// not listed for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_that_left_during_a_short_outage_is_removed_after_it() {
+    if !own::available() {
+        return;
+    }
+    let redis = OwnRedis::start().await;
+    let postgres = OwnPostgres::start().await;
+    let proxy = OutageProxy::start(redis.addr()).await;
+    let backends = Backends {
+        postgres: postgres.url(),
+        redis: format!("redis://{}/", proxy.addr),
+        prefix: unique("fault-"),
+    };
+    let mut config = node_config(&backends, Policy::Multi(10));
+    config.cluster.node_lease = Duration::from_secs(10);
+    let (a, b) = (
+        TestServer::start_with(config.clone()).await,
+        TestServer::start_with(config).await,
+    );
+    let alice = unique("alice");
+    a.create_account(&alice, "t").await;
+    let (mut stays, _) = a.login(&alice, "t", "stays").await;
+    let (leaves, _) = b.login(&alice, "t", "leaves").await;
+    assert_eq!(stays.next_ports().await[0].device_id, "leaves");
+
+    proxy.cut_off();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(leaves);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    proxy.heal();
+
+    let gone = tokio::time::timeout(Duration::from_secs(15), stays.next_ports())
+        .await
+        .expect("told within 15 s of healing");
+    assert_eq!(
+        (gone[0].device_id.as_str(), gone[0].online),
+        ("leaves", false)
+    );
+    let (_probe, ok) = a.login(&alice, "t", "probe").await;
+    let listed: Vec<&str> = ok.ports.iter().map(|p| p.device_id.as_str()).collect();
+    assert_eq!(listed, ["stays"], "no ghost of the device that left");
 }
