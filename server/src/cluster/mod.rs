@@ -203,9 +203,12 @@ impl Cluster {
     /// Removes a connection that ended and tells the account's other devices.
     pub async fn remove(&self, app: &str, account: &str, conn: u64) -> Result<(), Error> {
         let node = &self.node;
-        if node.local_map().remove(&conn).is_some() {
-            node.metrics.sessions_changed(-1);
+        if node.local_map().remove(&conn).is_none() {
+            // Removed already, or closed after a lost lease: the devices of that
+            // node id are swept with it, and Redis may not answer now anyway.
+            return Ok(());
         }
+        node.metrics.sessions_changed(-1);
         let id = node.id();
         let suffix = account_suffix(app, account);
         let removed = node.remove_device(&suffix, &id, conn).await;
