@@ -30,6 +30,7 @@ const fanout = read('fanout.json');
 const kick = read('kick.json');
 const storm = read('storm.json');
 const cluster = read('cluster.json');
+const scale = read('scale.json');
 
 const lines = [];
 const out = (s = '') => lines.push(s);
@@ -356,6 +357,36 @@ if (cluster) {
     + `${fixed(r.per_login.round_trips)} per login (${loginMatches ? 'as designed' : '**differs**'}), `
     + `${fixed(r.per_logout.round_trips)} per logout (${logoutMatches ? 'as designed' : '**differs**'}).`
     + (loginMatches ? '' : reason('clusterLogin')) + (logoutMatches ? '' : reason('clusterLogout')));
+  out();
+}
+if (scale) {
+  const g = scale;
+  const kib = (v) => `${(v / 1024).toFixed(2)} KiB`;
+  out(`## 6. Scale: ${g.sessions.toLocaleString('en')} sessions over ${g.nodes} nodes`);
+  out();
+  out(`\`nim-load scale\` (\`bench/src/scale.rs\`, \`scale_worker.rs\`): ${g.nodes} release nodes on one PostgreSQL and`);
+  out(`one Redis (\`scripts/services.sh\`), ${g.sessions.toLocaleString('en')} authenticated idle sessions, ${g.devices_per_account} devices per account,`);
+  out(`device \`d\` of account \`a\` on node \`(a + d) mod ${g.nodes}\`, held by ${g.workers} load-generator processes (source`);
+  out('addresses `127.0.W.1..8` each); every process stays under the 20,000 open-file limit. Each worker');
+  out("keeps every device's own list of its account's devices; all devices of an account are in one");
+  out('worker, which therefore knows the truth.');
+  out();
+  out('| figure | value |');
+  out('|---|---|');
+  out(`| time to log everyone in (accounts created by the workers included) | ${g.login_all_secs.toFixed(1)} s |`);
+  out(`| sessions per node | ${g.sessions_per_node.join(', ')} |`);
+  out(`| server RSS per session, per node (growth over the empty node) | ${g.rss_bytes_per_session.map(kib).join(', ')} |`);
+  out(`| server RSS per node | ${g.rss_kib_per_node.map((v) => `${(v / 1024).toFixed(0)} MiB`).join(', ')} |`);
+  out(`| Redis \`used_memory\` per session (growth over the empty start) | ${bytes(Math.round(g.redis_bytes_per_session))} |`);
+  out(`| \`nim_sessions_live\` summed over the nodes / truth | ${g.sessions_live_sum} / ${g.truth} |`);
+  out(`| SIGKILL of one node holding ${g.killed_node_sessions} sessions: until all of them are logged in elsewhere | ${ms(g.relogin_all_ms)} |`);
+  out(`| … until every other device's list is right | ${ms(g.lists_right_ms)} |`);
+  out(`| ghost / missing list entries after the dead node's lease and sweep | ${g.ghosts} / ${g.missing} |`);
+  out(`| \`nim_sessions_live\` summed / truth after the kill | ${g.sessions_live_sum_after} / ${g.truth_after} |`);
+  out(`| fan-out across nodes with everyone resident (login push to 9 watchers), p50 / p99 | ${ms(g.fanout.login_ms?.p50)} / ${ms(g.fanout.login_ms?.p99)} |`);
+  out(`| kick across nodes: \`kickResult\` p50 / p99 | ${ms(g.kick_round_trip_ms?.p50)} / ${ms(g.kick_round_trip_ms?.p99)} |`);
+  out(`| kick across nodes: \`kicked\` at the victim p50 / p99 | ${ms(g.kick_victim_ms?.p50)} / ${ms(g.kick_victim_ms?.p99)} |`);
+  out(`| logins refused or failed on the way | ${g.failed_logins} |`);
   out();
 }
 process.stdout.write(`${lines.join('\n')}\n`);

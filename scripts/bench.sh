@@ -10,11 +10,16 @@
 #   4. reconnect storm      nim-load storm               (the SDK's core, natively)
 #   5. scale-out            nim-load cluster             (PostgreSQL and Redis from
 #                                                         scripts/services.sh)
+#   6. scale                nim-load scale               (100,000 sessions over 7
+#                                                         nodes, one killed: the 6
+#                                                         survivors stay under the
+#                                                         open-file limit)
 #
 # Knobs (environment): BENCH_IDLE_STEPS (10000,50000,100000), BENCH_LOGINS (300),
-# BENCH_ROUNDS (300), BENCH_STORM_SESSIONS (10000), BENCH_CLUSTER_LOGINS (20000).
+# BENCH_ROUNDS (300), BENCH_STORM_SESSIONS (10000), BENCH_CLUSTER_LOGINS (20000),
+# BENCH_SCALE_SESSIONS (100000), BENCH_SCALE_NODES (7), BENCH_SCALE_WORKERS (6).
 #
-# BENCH_ONLY=size,latency,idle,rate,fanout,kick,storm,cluster (any of them) runs only
+# BENCH_ONLY=size,latency,idle,rate,fanout,kick,storm,cluster,scale (any of them) runs only
 # those phases, keeps the other results of the last run in target/bench-results and
 # writes the report to target/bench-results/BENCHMARKS.md instead of BENCHMARKS.md
 # (a report mixing runs must not pass for one run).
@@ -102,6 +107,19 @@ if want cluster; then
     --postgres "$NIM_TEST_POSTGRES" --redis "$NIM_TEST_REDIS" \
     --count "${BENCH_CLUSTER_LOGINS:-20000}" --rounds "${BENCH_ROUNDS:-300}"
   cat /proc/loadavg > "$OUT/loadavg-cluster-end"
+  services_stop
+fi
+
+if want scale; then
+  step "6. scale: ${BENCH_SCALE_SESSIONS:-100000} sessions over ${BENCH_SCALE_NODES:-7} nodes"
+  . scripts/services.sh
+  services_start bench-scale
+  # Each node and each load-generator process stays under the open-file limit, the
+  # 6 nodes left after the kill included (100,000 / 6 sessions each).
+  PATH="$PGBIN:$PATH" timeout 1200 "$LOAD" --server-bin "$SERVER" --out "$OUT/scale.json" scale \
+    --postgres "$NIM_TEST_POSTGRES" --redis "$NIM_TEST_REDIS" \
+    --sessions "${BENCH_SCALE_SESSIONS:-100000}" --nodes "${BENCH_SCALE_NODES:-7}" \
+    --workers "${BENCH_SCALE_WORKERS:-6}" --rounds 100 --seconds 1100 || true
   services_stop
 fi
 

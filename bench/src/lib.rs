@@ -33,5 +33,7 @@ pub mod process;
 pub mod progress;
 pub mod rate;
 pub mod resp;
+pub mod scale;
+pub mod scale_worker;
 pub mod stats;
 pub mod storm;

@@ -226,9 +226,26 @@ pub(crate) async fn dev_token(
     respond(&shared, reply)
 }
 
-/// `GET /healthz`.
-pub(crate) async fn healthz() -> &'static str {
-    "ok\n"
+/// How long `/healthz` waits for each backend.
+const HEALTH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `GET /healthz`: 200 `ok` when every configured backend answers, else 503 naming
+/// the ones that do not.
+pub(crate) async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
+    let (database, sessions) = tokio::join!(
+        shared.store.reachable(HEALTH_WAIT),
+        shared.sessions.reachable(HEALTH_WAIT)
+    );
+    let down: Vec<&str> = [(database, "postgres"), (sessions, "redis")]
+        .into_iter()
+        .filter(|(up, _)| !up)
+        .map(|(_, name)| name)
+        .collect();
+    if down.is_empty() {
+        return "ok\n".into_response();
+    }
+    let body = format!("unavailable: {}\n", down.join(", "));
+    (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
 }
 
 /// `GET /metrics`.

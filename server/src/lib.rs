@@ -82,6 +82,18 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    run_when_ready(listener, config, shutdown, || {}).await
+}
+
+/// [`run`], calling `ready` once the configured backends (PostgreSQL, Redis) have
+/// answered, just before serving: until then nothing is served, and a backend that
+/// does not answer within `connect_timeout` ends the run with an error.
+pub async fn run_when_ready(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    ready: impl FnOnce(),
+) -> Result<(), Error> {
     config.check()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
@@ -104,6 +116,7 @@ pub async fn run(
         any_origin = shared.origins.is_any(),
         "serving"
     );
+    ready();
     let app = router(Arc::clone(&shared));
     let stop = async move {
         shutdown.await;

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use tracing::warn;
 
 use crate::config::Config;
@@ -59,15 +59,14 @@ impl Windows {
             } => {
                 let mut redis = redis.clone();
                 let key = format!("{prefix}:{key}");
-                let counted: Result<(u32, i64), _> = redis::pipe()
-                    .atomic()
+                let mut pipe = redis::pipe();
+                pipe.atomic()
                     .incr(&key, 1)
                     .cmd("PEXPIRE")
                     .arg(&key)
                     .arg(window.as_millis() as u64)
-                    .arg("NX")
-                    .query_async(&mut redis)
-                    .await;
+                    .arg("NX");
+                let counted: Result<(u32, i64), _> = bounded(pipe.query_async(&mut redis)).await;
                 counted.map_or_else(|err| unavailable(&err), |(n, _)| n)
             }
         }
@@ -81,14 +80,23 @@ impl Windows {
                 .map_or(0, |counter| counter.load(Ordering::Relaxed)),
             Windows::Shared { redis, prefix, .. } => {
                 let mut redis = redis.clone();
-                let read: Result<Option<u32>, _> = redis::cmd("GET")
-                    .arg(format!("{prefix}:{key}"))
-                    .query_async(&mut redis)
-                    .await;
+                let mut get = redis::cmd("GET");
+                get.arg(format!("{prefix}:{key}"));
+                let read: Result<Option<u32>, _> = bounded(get.query_async(&mut redis)).await;
                 read.map_or_else(|err| unavailable(&err), |n| n.unwrap_or(0))
             }
         }
     }
+}
+
+/// `call`'s answer, or an error when Redis gives none within [`crate::cluster::REDIS_WAIT`]
+/// (a reconnecting connection would otherwise hold the login).
+async fn bounded<T>(
+    call: impl std::future::Future<Output = redis::RedisResult<T>>,
+) -> redis::RedisResult<T> {
+    tokio::time::timeout(crate::cluster::REDIS_WAIT, call)
+        .await
+        .unwrap_or_else(|_| Err((redis::ErrorKind::IoError, "no answer in time").into()))
 }
 
 /// A limit that cannot be read counts as not reached: Redis being down already
@@ -130,9 +138,7 @@ impl LoginLimiter {
             ),
             Some(url) => {
                 let client = redis::Client::open(url.as_str())?;
-                let settings = ConnectionManagerConfig::new()
-                    .set_response_timeout(Duration::from_secs(2))
-                    .set_connection_timeout(Duration::from_secs(2));
+                let settings = crate::cluster::manager_config();
                 Windows::Shared {
                     redis: client.get_connection_manager_with_config(settings).await?,
                     prefix: format!("{}:limit", config.redis_prefix),

@@ -1,6 +1,6 @@
 //! The `nim-server` command: parses flags, environment and `--config`, binds the
-//! listener, prints `nim-server listening on http://ADDR`, and runs until SIGTERM or
-//! ctrl-c. See `docs/SERVER.md`.
+//! listener, connects its backends, prints `nim-server listening on http://ADDR`,
+//! and runs until SIGTERM or ctrl-c. See `docs/SERVER.md`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -87,11 +87,13 @@ async fn serve(config: Config) -> Result<(), Error> {
     } else {
         "http"
     };
-    println!(
-        "nim-server listening on {scheme}://{}",
-        listener.local_addr()?
-    );
-    nim_server::run(listener, config, shutdown_signal()).await
+    let addr = listener.local_addr()?;
+    // Announced only once the backends answered: a page or a load balancer that
+    // waits for this line (or for /healthz) finds the server able to log in.
+    nim_server::run_when_ready(listener, config, shutdown_signal(), || {
+        println!("nim-server listening on {scheme}://{addr}");
+    })
+    .await
 }
 
 /// The configuration from flags, environment and the `--config` file.

@@ -94,6 +94,15 @@ impl Registry {
         }
     }
 
+    /// Whether the live devices can be reached within `limit`: Redis answers a
+    /// `PING` (always on one node, where they are in this process).
+    pub async fn reachable(&self, limit: std::time::Duration) -> bool {
+        match self {
+            Registry::Local(_) => true,
+            Registry::Cluster(cluster) => cluster.ping(limit).await,
+        }
+    }
+
     /// Leaves the cluster after a graceful shutdown (nothing on one node).
     pub async fn leave(&self) {
         if let Registry::Cluster(cluster) = self {

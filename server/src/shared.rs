@@ -58,7 +58,12 @@ impl Shared {
             metrics,
             slots: ConnectionSlots::new(config.limits.max_connections),
             origins: AllowedOrigins::parse(&config.allow_origins)?,
-            limiter: LoginLimiter::new(&config).await?,
+            limiter: tokio::time::timeout(
+                config.cluster.connect_timeout,
+                LoginLimiter::new(&config),
+            )
+            .await
+            .map_err(|_| Error::Backend("Redis (--redis) did not answer in time".into()))??,
             shutdown,
             tracker,
             connection_prefix: format!(

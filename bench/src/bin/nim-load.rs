@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use nim_bench::net::Sources;
-use nim_bench::{cluster, fanout, idle, kick, rate, storm};
+use nim_bench::{cluster, fanout, idle, kick, rate, scale, scale_worker, storm};
 use serde::Serialize;
 
 /// The native load generator of `npm run bench` (loopback only).
@@ -119,6 +119,42 @@ enum Phase {
         #[arg(long, default_value_t = 1_000)]
         pings: usize,
     },
+    /// Sessions over several nodes on one PostgreSQL and one Redis, held by
+    /// several worker processes; then one node killed.
+    Scale {
+        /// A PostgreSQL database URL on loopback (the run creates its own next to it).
+        #[arg(long)]
+        postgres: String,
+        /// A Redis URL on loopback.
+        #[arg(long)]
+        redis: String,
+        #[arg(long, default_value_t = 6)]
+        nodes: usize,
+        #[arg(long, default_value_t = 100_000)]
+        sessions: usize,
+        /// Load-generator processes holding the devices.
+        #[arg(long, default_value_t = 6)]
+        workers: usize,
+        /// Fan-out and kick rounds.
+        #[arg(long, default_value_t = 100)]
+        rounds: usize,
+        /// The longest the phase may take.
+        #[arg(long, default_value_t = 900)]
+        seconds: u64,
+    },
+    /// One worker process of `scale` (started by it).
+    ScaleWorker {
+        #[arg(long, value_delimiter = ',')]
+        nodes: Vec<std::net::SocketAddr>,
+        #[arg(long)]
+        prefix: String,
+        #[arg(long)]
+        accounts: usize,
+        #[arg(long)]
+        devices: usize,
+        #[arg(long)]
+        source_block: u8,
+    },
 }
 
 #[tokio::main]
@@ -199,6 +235,51 @@ async fn main() -> std::io::Result<()> {
             };
             let report = cluster::run(&settings).await?;
             write(cli.out.as_deref(), &report)
+        }
+        Phase::Scale {
+            postgres,
+            redis,
+            nodes,
+            sessions,
+            workers,
+            rounds,
+            seconds,
+        } => {
+            let load_bin = std::env::current_exe()?;
+            let settings = scale::Settings {
+                server_bin: bin,
+                load_bin: &load_bin,
+                work,
+                postgres,
+                redis,
+                nodes,
+                sessions,
+                workers,
+                rounds,
+                limit: std::time::Duration::from_secs(seconds),
+            };
+            let report = scale::run(&settings).await?;
+            write(cli.out.as_deref(), &report)?;
+            match report.problems() {
+                problems if problems.is_empty() => Ok(()),
+                problems => Err(std::io::Error::other(problems.join("; "))),
+            }
+        }
+        Phase::ScaleWorker {
+            nodes,
+            prefix,
+            accounts,
+            devices,
+            source_block,
+        } => {
+            let worker = scale_worker::Worker {
+                nodes,
+                prefix,
+                accounts,
+                devices_per_account: devices,
+                source_block,
+            };
+            worker.run().await
         }
     }
 }

@@ -19,6 +19,14 @@
 //! `node_lease + sweep_interval` after its last renewal. A node never renews an
 //! expired lease: it closes its connections with 1012 and rejoins under a new id,
 //! and a restarted node always starts under a new id, so old sessions never return.
+//! A lease is lost when Redis restarts empty (the lease is gone) or stays
+//! unreachable for longer than the lease; the closed pages log in again, which is
+//! how their devices are registered anew once Redis answers.
+//!
+//! A removal that fails while Redis does not answer is kept ([`Node::unremoved`])
+//! and retried after each lease renewal, so a device that left during a short
+//! outage is not listed for ever. Nothing else waits in this process for Redis:
+//! pushes wait in the inbox streams, which are capped.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -50,6 +58,9 @@ use plan::{Arrival, Delivery, DeviceRecord, Plan, Snapshot};
 
 /// Changes of one account retried this often on version conflicts before giving up.
 const MAX_ATTEMPTS: usize = 64;
+/// The longest wait for one answer of Redis: a Redis that does not answer fails
+/// the call (a login gets 500) instead of holding it while the connection retries.
+pub(crate) const REDIS_WAIT: Duration = Duration::from_secs(2);
 /// How long a node waits for its inbox before asking again.
 const INBOX_BLOCK_MS: usize = 1000;
 
@@ -90,6 +101,9 @@ pub(crate) struct Node {
     local: Mutex<HashMap<u64, Outbox>>,
     metrics: Arc<Metrics>,
     commit: redis::Script,
+    /// Removals that failed: (account suffix, node id, connection), retried after
+    /// the next lease renewal. At most one per connection that ended.
+    unremoved: Mutex<Vec<(String, String, u64)>>,
 }
 
 /// A node of a cluster; dropping it stops its background tasks.
@@ -116,10 +130,13 @@ impl Cluster {
         metrics: Arc<Metrics>,
     ) -> Result<Cluster, Error> {
         let client = redis::Client::open(redis_url)?;
-        let config = ConnectionManagerConfig::new()
-            .set_response_timeout(Duration::from_secs(2))
-            .set_connection_timeout(Duration::from_secs(2));
-        let redis = client.get_connection_manager_with_config(config).await?;
+        let config = manager_config();
+        let redis = tokio::time::timeout(
+            settings.cluster.connect_timeout,
+            client.get_connection_manager_with_config(config),
+        )
+        .await
+        .map_err(|_| unreachable_at_start(settings))??;
         let node = Arc::new(Node {
             redis,
             client,
@@ -131,8 +148,11 @@ impl Cluster {
             local: Mutex::new(HashMap::new()),
             metrics,
             commit: scripts::commit(),
+            unremoved: Mutex::new(Vec::new()),
         });
-        node.register().await?;
+        tokio::time::timeout(settings.cluster.connect_timeout, node.register())
+            .await
+            .map_err(|_| unreachable_at_start(settings))??;
         info!(node = %node.id(), url = %node.public_url, "joined the cluster");
         let tasks = vec![
             tokio::spawn(Arc::clone(&node).keep_lease()).abort_handle(),
@@ -150,7 +170,10 @@ impl Cluster {
         now: u64,
     ) -> Result<Result<Vec<LoginPort>, Refusal>, Error> {
         let node = &self.node;
+        // Counted while in the map, so the gauge matches it whatever races a lost
+        // lease brings.
         node.local_map().insert(new.conn, new.outbox);
+        node.metrics.sessions_changed(1);
         let suffix = account_suffix(&new.app, &new.login.port.account);
         let arrival = Arrival {
             node: node.id(),
@@ -165,11 +188,14 @@ impl Cluster {
                 }
             })
             .await;
-        match &result {
-            Ok(Ok(_)) => node.metrics.sessions_changed(1),
-            _ => {
-                node.local_map().remove(&new.conn);
-            }
+        if result.as_ref().map_or(true, |placed| placed.is_err())
+            && node.local_map().remove(&new.conn).is_some()
+        {
+            node.metrics.sessions_changed(-1);
+        }
+        if result.is_err() {
+            // The commit may have been applied before its answer was lost.
+            node.keep_unremoved(suffix, arrival.node, new.conn);
         }
         result
     }
@@ -177,14 +203,27 @@ impl Cluster {
     /// Removes a connection that ended and tells the account's other devices.
     pub async fn remove(&self, app: &str, account: &str, conn: u64) -> Result<(), Error> {
         let node = &self.node;
-        if node.local_map().remove(&conn).is_some() {
-            node.metrics.sessions_changed(-1);
+        if node.local_map().remove(&conn).is_none() {
+            // Removed already, or closed after a lost lease: the devices of that
+            // node id are swept with it, and Redis may not answer now anyway.
+            return Ok(());
         }
+        node.metrics.sessions_changed(-1);
         let id = node.id();
-        node.update(&account_suffix(app, account), |snapshot| {
-            (plan::remove(snapshot, &id, conn), ())
-        })
-        .await
+        let suffix = account_suffix(app, account);
+        let removed = node.remove_device(&suffix, &id, conn).await;
+        if removed.is_err() {
+            node.keep_unremoved(suffix, id, conn);
+        }
+        removed
+    }
+
+    /// Whether Redis answers a `PING` within `limit`.
+    pub async fn ping(&self, limit: Duration) -> bool {
+        let mut redis = self.node.redis.clone();
+        let command = redis::cmd("PING");
+        let ping = command.query_async::<String>(&mut redis);
+        matches!(tokio::time::timeout(limit, ping).await, Ok(Ok(_)))
     }
 
     /// Kicks devices of the kicker's own account; returns the ids kicked.
@@ -216,11 +255,11 @@ impl Cluster {
     /// The WebSocket URLs of the live nodes, least loaded first.
     pub async fn links(&self) -> Result<Vec<String>, Error> {
         let mut redis = self.node.redis.clone();
-        let infos: Vec<String> = scripts::live_nodes()
-            .key(self.node.key("nodes"))
-            .key(self.node.key("node-info"))
-            .invoke_async(&mut redis)
-            .await?;
+        let script = scripts::live_nodes();
+        let mut call = script.key(self.node.key("nodes"));
+        call.key(self.node.key("node-info"));
+        let infos: Vec<String> =
+            bounded(async { Ok(call.invoke_async(&mut redis).await?) }).await?;
         let mut nodes: Vec<NodeInfo> = infos
             .iter()
             .filter_map(|info| serde_json::from_str(info).ok())
@@ -238,6 +277,32 @@ impl Cluster {
             warn!(error = %err, "leaving the cluster failed; the lease will expire");
         }
     }
+}
+
+/// How this node's shared Redis connections reconnect: every half second at most
+/// (the library's default backoff waits up to a minute, far longer than a node
+/// lease, so a Redis back after a restart would stay unused).
+pub(crate) fn manager_config() -> ConnectionManagerConfig {
+    ConnectionManagerConfig::new()
+        .set_response_timeout(REDIS_WAIT)
+        .set_connection_timeout(REDIS_WAIT)
+        .set_factor(2)
+        .set_max_delay(500)
+}
+
+/// `call`'s outcome, or an error when Redis gives no answer within [`REDIS_WAIT`].
+async fn bounded<T>(call: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    tokio::time::timeout(REDIS_WAIT, call)
+        .await
+        .unwrap_or_else(|_| Err(Error::Backend("redis: no answer in time".into())))
+}
+
+/// The error of a Redis that did not answer in time at start.
+fn unreachable_at_start(settings: &Config) -> Error {
+    Error::Backend(format!(
+        "Redis (--redis) did not answer within {} ms",
+        settings.cluster.connect_timeout.as_millis()
+    ))
 }
 
 impl Node {
@@ -291,20 +356,56 @@ impl Node {
         let mut renewed_at = Instant::now();
         loop {
             tokio::time::sleep(every).await;
-            let lost = match self.lease_call(false).await {
-                Ok(true) => {
+            // A stalled Redis must not hold up noticing that the lease ran out.
+            let renewal = tokio::time::timeout(every, self.lease_call(false)).await;
+            let lost = match renewal {
+                Ok(Ok(true)) => {
                     renewed_at = Instant::now();
+                    self.retry_unremoved().await;
                     false
                 }
-                Ok(false) => true,
-                Err(err) => {
+                Ok(Ok(false)) => true,
+                Ok(Err(err)) => {
                     warn!(error = %err, "renewing the node lease failed");
+                    renewed_at.elapsed() >= self.lease
+                }
+                Err(_) => {
+                    warn!("renewing the node lease timed out");
                     renewed_at.elapsed() >= self.lease
                 }
             };
             if lost {
                 self.rejoin().await;
                 renewed_at = Instant::now();
+            }
+        }
+    }
+
+    /// Removes one device of this node from its account, telling the others.
+    async fn remove_device(&self, suffix: &str, node: &str, conn: u64) -> Result<(), Error> {
+        self.update(suffix, |snapshot| (plan::remove(snapshot, node, conn), ()))
+            .await
+    }
+
+    fn keep_unremoved(&self, suffix: String, node: String, conn: u64) {
+        let mut unremoved = self.unremoved.lock().unwrap_or_else(|p| p.into_inner());
+        unremoved.push((suffix, node, conn));
+    }
+
+    /// Retries the removals that failed, keeping those that fail again. Removals
+    /// under an id this node no longer holds are dropped: that id's devices are
+    /// swept with it.
+    async fn retry_unremoved(&self) {
+        let pending =
+            std::mem::take(&mut *self.unremoved.lock().unwrap_or_else(|p| p.into_inner()));
+        let id = self.id();
+        for (suffix, node, conn) in pending {
+            if node != id {
+                continue;
+            }
+            if let Err(err) = self.remove_device(&suffix, &node, conn).await {
+                warn!(error = %err, "removing a device failed again; retrying later");
+                self.keep_unremoved(suffix, node, conn);
             }
         }
     }
@@ -320,7 +421,7 @@ impl Node {
         }
         *self.id.write().unwrap_or_else(|p| p.into_inner()) = new_node_id();
         loop {
-            match self.register().await {
+            match bounded(self.register()).await {
                 Ok(()) => return,
                 Err(err) => {
                     warn!(error = %err, "rejoining the cluster failed");
@@ -335,10 +436,10 @@ impl Node {
         loop {
             tokio::time::sleep(self.sweep_interval).await;
             let mut redis = self.redis.clone();
-            let dead: Result<Vec<String>, _> = scripts::dead_nodes()
-                .key(self.key("nodes"))
-                .invoke_async(&mut redis)
-                .await;
+            let script = scripts::dead_nodes();
+            let call = script.key(self.key("nodes"));
+            let dead: Result<Vec<String>, _> =
+                bounded(async { Ok(call.invoke_async(&mut redis).await?) }).await;
             match dead {
                 Ok(dead) => {
                     for node in dead {
@@ -359,20 +460,18 @@ impl Node {
     async fn clean_up(&self, node: &str) -> Result<(), Error> {
         let mut redis = self.redis.clone();
         let index = self.key(&format!("node:{node}:accounts"));
-        let accounts: Vec<String> = redis.smembers(&index).await?;
+        let accounts: Vec<String> = bounded(async { Ok(redis.smembers(&index).await?) }).await?;
         for suffix in accounts {
             self.update(&suffix, |snapshot| (plan::remove_node(snapshot, node), ()))
                 .await?;
         }
-        redis::pipe()
-            .atomic()
+        let mut pipe = redis::pipe();
+        pipe.atomic()
             .del(&index)
             .del(self.key(&format!("inbox:{node}")))
             .hdel(self.key("node-info"), node)
-            .zrem(self.key("nodes"), node)
-            .query_async::<()>(&mut redis)
-            .await?;
-        Ok(())
+            .zrem(self.key("nodes"), node);
+        bounded(async { Ok(pipe.query_async::<()>(&mut redis).await?) }).await
     }
 
     async fn snapshot(&self, suffix: &str) -> Result<Snapshot, Error> {
@@ -426,12 +525,12 @@ impl Node {
         mut decide: impl FnMut(&Snapshot) -> (Option<Plan>, T),
     ) -> Result<T, Error> {
         for attempt in 0..MAX_ATTEMPTS {
-            let snapshot = self.snapshot(suffix).await?;
+            let snapshot = bounded(self.snapshot(suffix)).await?;
             let (plan, outcome) = decide(&snapshot);
             let Some(plan) = plan else {
                 return Ok(outcome);
             };
-            match self.commit(suffix, snapshot.version, &plan).await? {
+            match bounded(self.commit(suffix, snapshot.version, &plan)).await? {
                 Committed::Applied => {
                     for reason in &plan.kicks {
                         self.metrics.kick(*reason);

@@ -127,7 +127,8 @@ impl Limits {
     }
 }
 
-/// How fast a cluster notices a dead node: the `[cluster]` table of the config file.
+/// How fast a cluster notices a dead node, and how long the server waits for its
+/// backends: the `[cluster]` table of the config file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ClusterTiming {
@@ -137,6 +138,10 @@ pub struct ClusterTiming {
     /// How often each node looks for expired nodes to sweep.
     #[serde(rename = "sweep_interval_ms", with = "millis")]
     pub sweep_interval: Duration,
+    /// How long connecting to PostgreSQL and Redis at start may take before the
+    /// server gives up and exits.
+    #[serde(rename = "connect_timeout_ms", with = "millis")]
+    pub connect_timeout: Duration,
 }
 
 impl Default for ClusterTiming {
@@ -144,6 +149,7 @@ impl Default for ClusterTiming {
         ClusterTiming {
             node_lease: Duration::from_secs(10),
             sweep_interval: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(10),
         }
     }
 }

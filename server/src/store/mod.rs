@@ -15,6 +15,7 @@
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -176,6 +177,12 @@ pub trait AccountStore: Send + Sync {
         nonce: &'a str,
         now_secs: i64,
     ) -> BoxFuture<'a, Result<bool, Error>>;
+
+    /// Answers once the database does. A file in this process answers while the
+    /// process runs.
+    fn ping(&self) -> BoxFuture<'_, Result<(), Error>> {
+        futures_util::future::ready(Ok(())).boxed()
+    }
 }
 
 /// The account database the server was configured with.
@@ -193,9 +200,19 @@ impl Store {
     }
 
     /// The backend `config` names: PostgreSQL with `--database`, else SQLite at `--data`.
+    /// Gives up on PostgreSQL when it has not answered within the `[cluster]`
+    /// table's `connect_timeout`.
     pub async fn from_config(config: &crate::config::Config) -> Result<Store, Error> {
+        let limit = config.cluster.connect_timeout;
         match &config.database {
-            Some(url) => Store::connect_postgres(url).await,
+            Some(url) => tokio::time::timeout(limit, Store::connect_postgres(url))
+                .await
+                .map_err(|_| {
+                    Error::Backend(format!(
+                        "PostgreSQL (--database) did not answer within {} ms",
+                        limit.as_millis()
+                    ))
+                })?,
             None => Store::open(&config.data),
         }
     }
@@ -255,6 +272,14 @@ impl Store {
     /// Records a server API nonce; `false` when it was already used.
     pub async fn use_nonce(&self, app: &str, nonce: &str, now_secs: i64) -> Result<bool, Error> {
         self.backend.use_nonce(app, nonce, now_secs).await
+    }
+
+    /// Whether the database answers within `limit`.
+    pub async fn reachable(&self, limit: std::time::Duration) -> bool {
+        matches!(
+            tokio::time::timeout(limit, self.backend.ping()).await,
+            Ok(Ok(()))
+        )
     }
 }
 

@@ -8,6 +8,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
@@ -23,6 +24,10 @@ use crate::error::Error;
 /// Connections per node: statements on one connection are pipelined, a few let
 /// PostgreSQL work on several at once.
 const CONNECTIONS: usize = 4;
+
+/// The longest wait for one statement's answer (a reconnection included): a
+/// database that does not answer fails the call, it does not hold it.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The key of the advisory lock held while creating the tables.
 const SCHEMA_LOCK: i64 = 0x6e69_6d5f_7363_6865;
@@ -169,12 +174,15 @@ impl PostgresStore {
         statement: fn(&Statements) -> &Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<bool, Error> {
-        let connection = self.connection().await?;
-        let rows = connection
-            .client
-            .execute(statement(&connection.statements), params)
-            .await?;
-        Ok(rows == 1)
+        within(async {
+            let connection = self.connection().await?;
+            let rows = connection
+                .client
+                .execute(statement(&connection.statements), params)
+                .await?;
+            Ok(rows == 1)
+        })
+        .await
     }
 
     /// Runs one prepared statement that returns at most one row.
@@ -183,12 +191,22 @@ impl PostgresStore {
         statement: fn(&Statements) -> &Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Option<Row>, Error> {
-        let connection = self.connection().await?;
-        Ok(connection
-            .client
-            .query_opt(statement(&connection.statements), params)
-            .await?)
+        within(async {
+            let connection = self.connection().await?;
+            Ok(connection
+                .client
+                .query_opt(statement(&connection.statements), params)
+                .await?)
+        })
+        .await
     }
+}
+
+/// `call`'s outcome, or an error when it took longer than [`ANSWER_TIMEOUT`].
+async fn within<T>(call: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    tokio::time::timeout(ANSWER_TIMEOUT, call)
+        .await
+        .unwrap_or_else(|_| Err(Error::Backend("postgres: no answer in time".into())))
 }
 
 impl AccountStore for PostgresStore {
@@ -286,6 +304,18 @@ impl AccountStore for PostgresStore {
             let forget_before = now_secs - NONCE_MEMORY_SECS;
             self.execute_one(|s| &s.use_nonce, &[&app, &nonce, &now_secs, &forget_before])
                 .await
+        }
+        .boxed()
+    }
+
+    fn ping(&self) -> BoxFuture<'_, Result<(), Error>> {
+        async move {
+            within(async {
+                let connection = self.connection().await?;
+                connection.client.simple_query("SELECT 1").await?;
+                Ok(())
+            })
+            .await
         }
         .boxed()
     }

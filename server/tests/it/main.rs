@@ -34,9 +34,14 @@ mod cluster;
 mod common;
 
 mod auto_relogin_gets_417;
+mod backends_that_never_answer_stop_the_start;
 mod bad_input_is_answered_not_crashed;
 mod block_with_needkick_kicks_every_device;
 mod cluster_devices_see_each_other_across_nodes;
+mod cluster_fault_node_cut_off_past_its_lease;
+mod cluster_fault_postgres_down;
+mod cluster_fault_redis_restarts_empty;
+mod cluster_fault_redis_unreachable;
 mod cluster_kicks_and_policies_across_nodes;
 mod cluster_login_limits_hold_across_nodes;
 mod cluster_node_death_removes_its_devices;

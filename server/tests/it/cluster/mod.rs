@@ -17,10 +17,44 @@ use rand::Rng;
 
 use crate::common::{self, TestServer, APP, SECRET};
 
+pub mod fleet;
+pub mod own;
+
 /// Node lease in these tests: a dead node is swept within this plus [`SWEEP`].
 pub const LEASE: Duration = Duration::from_millis(1000);
 /// Sweep interval in these tests.
 pub const SWEEP: Duration = Duration::from_millis(200);
+
+/// Node lease in the fault tests: long enough that a loaded machine does not lose
+/// it by accident, short enough that the tests outlast it.
+pub const FAULT_LEASE: Duration = Duration::from_millis(2000);
+
+/// What pages may meet during a backend fault, as [`fleet`] records it: each is
+/// retried by the SDK, none is terminal.
+pub const FAULT_CODES: &[&str] = &[
+    "close 1012",
+    "loginFailed 500",
+    "closed without a close frame",
+];
+
+/// Nodes in this process sharing `backends`, the test app under `multi`, one per
+/// entry of `redis`: `Some(url)` reaches Redis at that URL instead (through a
+/// proxy). Lease [`FAULT_LEASE`]; the per-address login limit is lifted, since
+/// every test device logs in from 127.0.0.1.
+pub async fn fault_nodes(backends: &Backends, redis: &[Option<String>]) -> Vec<TestServer> {
+    let mut nodes = Vec::new();
+    for url in redis {
+        let mut config = node_config(backends, Policy::Multi(10));
+        config.cluster.node_lease = FAULT_LEASE;
+        config.cluster.sweep_interval = Duration::from_millis(300);
+        config.limits.login_attempts_per_ip = u32::MAX - 1;
+        if let Some(url) = url {
+            config.redis = Some(url.clone());
+        }
+        nodes.push(TestServer::start_with(config).await);
+    }
+    nodes
+}
 
 /// Where the shared backends are.
 #[derive(Clone)]
@@ -63,6 +97,7 @@ pub fn node_config(backends: &Backends, policy: Policy) -> Config {
     config.cluster = ClusterTiming {
         node_lease: LEASE,
         sweep_interval: SWEEP,
+        ..ClusterTiming::default()
     };
     config
 }

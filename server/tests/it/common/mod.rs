@@ -22,6 +22,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 pub mod binary;
 pub mod fault_proxy;
+pub mod outage_proxy;
 
 /// The app key every test server knows.
 pub const APP: &str = "test-app";
