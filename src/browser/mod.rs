@@ -64,10 +64,10 @@ fn then(promise: &JsValue, resolve: &JsValue, reject: &JsValue) -> JsValue {
     promise.unchecked_ref::<Thenable>().then(resolve, reject)
 }
 
-/// `target[name](a, b)`: a method call through the function calls every callback
-/// already uses, rather than one more import in the JS glue per method. The DOM
-/// methods called this way ignore a trailing `undefined`. Fails when `target`
-/// has no such method or the method throws.
+/// `target[name](a, b)`: a method call through the function call `logFunc` already
+/// uses, rather than one more import in the JS glue per method. The DOM methods
+/// called this way ignore a trailing `undefined`. Fails when `target` has no such
+/// method or the method throws.
 fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
     use wasm_bindgen::JsCast;
     let method = get(target, name);
@@ -76,7 +76,7 @@ fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsVa
     }
     method
         .unchecked_ref::<js_sys::Function>()
-        .call2(target, a, b)
+        .call3(target, a, b, &JsValue::UNDEFINED)
 }
 
 /// `target[key] = value`, on an object of the SDK's own (plain objects, an
