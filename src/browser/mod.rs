@@ -47,21 +47,11 @@ fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// A Promise, as far as `then` goes.
-    type Thenable;
-    /// `promise.then(resolve, reject)`.
-    #[wasm_bindgen(method, js_name = then)]
-    fn then(this: &Thenable, resolve: &JsValue, reject: &JsValue) -> JsValue;
-}
-
 /// `promise.then(resolve, reject)` with the handlers as plain values (functions,
-/// closures, `undefined`); one import for every Promise the driver waits on. The
-/// derived Promise is returned.
+/// closures, `undefined`), through [`invoke`]; `promise` is always a Promise of the
+/// SDK's own, never a user's thenable. The derived Promise is returned.
 fn then(promise: &JsValue, resolve: &JsValue, reject: &JsValue) -> JsValue {
-    use wasm_bindgen::JsCast;
-    promise.unchecked_ref::<Thenable>().then(resolve, reject)
+    invoke(promise, "then", resolve, reject).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `target[name](a, b)`: a method call through the function call `logFunc` already

@@ -97,10 +97,11 @@ impl Nim {
     pub fn rm_all_instances() -> js_sys::Promise {
         let all = REGISTRY.with(|r| std::mem::take(&mut *r.borrow_mut()));
         let promises = Array::new();
-        for Registered { shared, .. } in all {
+        for (at, Registered { shared, .. }) in (0..).zip(all) {
             let (done, promise) = Done::new(None);
             drive(&shared, Input::Destroy(done));
-            promises.push(&promise);
+            // `Array::set`, whose import serde-wasm-bindgen's arrays already bring.
+            promises.set(at, promise.into());
         }
         let (gone, resolve, reject) = super::done::pending();
         // `Promise.all` resolves with an array; ours resolves with `undefined`.
