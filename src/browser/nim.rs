@@ -264,8 +264,8 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
         return Err(invalid("`kick`: `deviceIds` must hold 1 to 64 device ids"));
     }
     let mut device_ids = Vec::new();
-    for at in 0..ids.length() {
-        match ids.get(at).as_string() {
+    for id in ids.iter() {
+        match id.as_string() {
             Some(id) if !id.is_empty() && encoded_len(&id) <= MAX_DEVICE_ID_BYTES => {
                 device_ids.push(id)
             }
