@@ -63,7 +63,10 @@ fn log(callbacks: &Callbacks, error: bool, message: &str, detail: &JsValue) {
     let level = JsValue::from_str(if error { "error" } else { "debug" });
     if let Some(log) = &callbacks.log_func {
         // `detail` is `undefined` on a debug line, as an argument left out reads.
-        if log.call3(&JsValue::UNDEFINED, &level, &message, detail).is_ok() {
+        if log
+            .call3(&JsValue::UNDEFINED, &level, &message, detail)
+            .is_ok()
+        {
             return;
         }
     }
