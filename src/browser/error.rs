@@ -62,7 +62,7 @@ impl NimError {
         };
         // Setting a property on a fresh Error object cannot fail.
         super::set(&error, "code", &code);
-        error.into()
+        error
     }
 }
 

@@ -101,7 +101,7 @@ impl Nim {
             let (done, promise) = Done::new(None);
             drive(&shared, Input::Destroy(done));
             // `Array::set`, whose import serde-wasm-bindgen's arrays already bring.
-            promises.set(at, promise.into());
+            promises.set(at, promise);
         }
         let (gone, resolve, reject) = super::done::pending();
         // `Promise.all` resolves with an array; ours resolves with `undefined`.
