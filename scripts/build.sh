@@ -7,7 +7,15 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 [ "$(command -v wasm-opt)" = "$PWD/node_modules/.bin/wasm-opt" ] \
   || { echo "build: wasm-opt is $(command -v wasm-opt), not binaryen from npm" >&2; exit 1; }
-wasm-pack build --target web --release --out-dir pkg .
+# Panic locations name their source files: under the paths every toolchain and
+# crates.io use rather than this machine's, the package is the same wherever it is
+# built (and the toolchain's files share the /rustc/<commit> prefix std already has).
+commit=$(rustc -vV | sed -n 's/^commit-hash: //p')
+remap="--remap-path-prefix=$(rustc --print sysroot)/lib/rustlib/src/rust=/rustc/$commit"
+for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  remap="$remap --remap-path-prefix=${registry%/}=/crates.io"
+done
+RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$remap" wasm-pack build --target web --release --out-dir pkg .
 # The JS glue, with src/browser/face.js appended (it hides the glue's internals from
 # the `NIM` class and its instances), minified as a whole (esbuild).
 cat src/browser/face.js >> pkg/nim_wasm.js

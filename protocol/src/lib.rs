@@ -155,11 +155,12 @@ impl ServerMessage {
 
 /// The kind of device a connection belongs to, as NIM names it.
 ///
-/// Read through [`DeviceType::from_name`]: serde's derived reader of an enum is a
-/// second copy of the names with its own matching code, which the SDK's download
-/// size pays for (`BENCHMARKS.md`); the names stay those of the `rename`s below.
+/// Read through [`DeviceType::from_name`] and written through [`DeviceType::as_str`]:
+/// serde's derived reader and writer of an enum are each a further copy of the
+/// names with their own code, which the SDK's download size pays for
+/// (`BENCHMARKS.md`); the names stay those of the `rename`s below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String")]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum DeviceType {
     /// An Android phone or tablet.
     Android,
@@ -228,6 +229,12 @@ impl DeviceType {
             DeviceType::Mac => "Mac",
             DeviceType::HarmonyOs => "HarmonyOS",
         }
+    }
+}
+
+impl From<DeviceType> for &'static str {
+    fn from(t: DeviceType) -> Self {
+        t.as_str()
     }
 }
 
@@ -407,9 +414,10 @@ pub struct KickResult {
 
 /// Why a connection was kicked.
 ///
-/// Read through [`KickReason::from_name`], for the reason given at [`DeviceType`].
+/// Read through [`KickReason::from_name`] and written through [`KickReason::as_str`],
+/// for the reason given at [`DeviceType`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", try_from = "String")]
+#[serde(rename_all = "camelCase", try_from = "String", into = "&'static str")]
 pub enum KickReason {
     /// A newer manual login took this device's slot under the app's device policy.
     SamePlatformKick,
@@ -439,6 +447,12 @@ impl KickReason {
             KickReason::ServerKick => "serverKick",
             KickReason::OtherPlatformKick => "otherPlatformKick",
         }
+    }
+}
+
+impl From<KickReason> for &'static str {
+    fn from(reason: KickReason) -> Self {
+        reason.as_str()
     }
 }
 

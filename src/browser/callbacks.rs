@@ -57,17 +57,16 @@ pub fn debug(callbacks: &Callbacks, line: &str) {
 }
 
 /// `logFunc("error", "nim-wasm: " + message, detail)` or `logFunc("debug",
-/// "nim-wasm: " + message)`, else `console.error` or `console.log`.
+/// "nim-wasm: " + message, undefined)`, else `console.error` or `console.log`.
 fn log(callbacks: &Callbacks, error: bool, message: &str, detail: &JsValue) {
     let message = JsValue::from_str(&concat(&["nim-wasm: ", message]));
     let level = JsValue::from_str(if error { "error" } else { "debug" });
     if let Some(log) = &callbacks.log_func {
-        let logged = if error {
-            log.call3(&JsValue::UNDEFINED, &level, &message, detail)
-        } else {
-            log.call2(&JsValue::UNDEFINED, &level, &message)
-        };
-        if logged.is_ok() {
+        // `detail` is `undefined` on a debug line, as an argument left out reads.
+        if log
+            .call3(&JsValue::UNDEFINED, &level, &message, detail)
+            .is_ok()
+        {
             return;
         }
     }

@@ -1,7 +1,7 @@
 //! The one error type thrown toward JavaScript: an `Error` with a `code` to switch on.
 
 use crate::core::text::concat;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsError, JsValue};
 
 use crate::core::{OptionError, RequestFailure};
 
@@ -48,7 +48,9 @@ impl NimError {
 
     /// The JavaScript `Error` object, with `code` set.
     pub fn to_js(&self) -> JsValue {
-        let error = js_sys::Error::new(&concat(&["nim-wasm: ", &self.message]));
+        // wasm-bindgen's own `Error` constructor, which serde-wasm-bindgen's errors
+        // already bring into the glue, rather than js-sys's second one.
+        let error = JsValue::from(JsError::new(&concat(&["nim-wasm: ", &self.message])));
         let code = match self.code {
             ErrorCode::InvalidOption => JsValue::from_str("invalidOption"),
             ErrorCode::UnknownOption => JsValue::from_str("unknownOption"),
@@ -60,7 +62,7 @@ impl NimError {
         };
         // Setting a property on a fresh Error object cannot fail.
         super::set(&error, "code", &code);
-        error.into()
+        error
     }
 }
 

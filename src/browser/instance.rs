@@ -332,7 +332,8 @@ fn deliver(shared: &Shared, event: Event, cb: &Callbacks, silent: bool) {
             user(&cb.onconnect, "onconnect", &to_js(&info));
         }
         Event::LoginPortsChange(ports) => {
-            let arg = to_js(&ports);
+            // As a slice, the same serializer instance as `getLoginPorts`.
+            let arg = to_js(ports.as_slice());
             user(&cb.onloginportschange, "onloginportschange", &arg);
         }
         Event::RetryDelayNeeded { ticket, proposed } => {

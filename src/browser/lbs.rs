@@ -1,13 +1,14 @@
 //! One LBS request: `fetch(url)` then `response.json()`, with an `AbortController`
 //! so the driver can cancel it once the session stopped waiting (the timeout is the
 //! core's). `fetch` and the controller are declared here rather than through
-//! web-sys features, which would add their glue to the package.
+//! web-sys features, which would add their glue to the package, and their methods
+//! are called through [`invoke`](super::invoke).
 
 use crate::core::text::concat;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::{listener, then, Input, Listener, Sink};
+use super::{invoke, listener, then, Input, Listener, Sink};
 use crate::core::text::decimal;
 use crate::core::FetchId;
 
@@ -21,14 +22,6 @@ extern "C" {
     type AbortController;
     #[wasm_bindgen(constructor)]
     fn new() -> AbortController;
-    #[wasm_bindgen(method)]
-    fn abort(this: &AbortController);
-
-    type FetchResponse;
-    /// The Promise of the parsed body: a rejected one when the body cannot be read
-    /// or parsed.
-    #[wasm_bindgen(catch, method)]
-    fn json(this: &FetchResponse) -> Result<Promise, JsValue>;
 }
 
 /// The addresses of a `code: 200` reply, or what went wrong.
@@ -61,11 +54,12 @@ impl LbsRequest {
         .into_js_value();
         let failed_fn = failed.clone();
         let response = Listener::new(move |response: JsValue| {
-            let response: FetchResponse = response.unchecked_into();
+            // `response.json()`: the Promise of the parsed body, a rejected one when
+            // the body cannot be read or parsed.
+            let undefined = JsValue::UNDEFINED;
+            let body = invoke(&response, "json", &undefined, &undefined)
+                .unwrap_or_else(|error| Promise::reject(&error).into());
             // The derived Promise is not needed: the handlers report everything.
-            let body = response
-                .json()
-                .unwrap_or_else(|error| Promise::reject(&error));
             let _ = then(&body, &read, &failed_fn);
         })
         .into_js_value();
@@ -81,7 +75,8 @@ impl LbsRequest {
 
     /// Cancels the request; its handlers still run once (with an `AbortError`).
     pub fn abort(&self) {
-        self.controller.abort();
+        let undefined = JsValue::UNDEFINED;
+        let _ = invoke(&self.controller, "abort", &undefined, &undefined);
     }
 }
 

@@ -47,27 +47,17 @@ fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// A Promise, as far as `then` goes.
-    type Thenable;
-    /// `promise.then(resolve, reject)`.
-    #[wasm_bindgen(method, js_name = then)]
-    fn then(this: &Thenable, resolve: &JsValue, reject: &JsValue) -> JsValue;
-}
-
 /// `promise.then(resolve, reject)` with the handlers as plain values (functions,
-/// closures, `undefined`); one import for every Promise the driver waits on. The
-/// derived Promise is returned.
+/// closures, `undefined`), through [`invoke`]; `promise` is always a Promise of the
+/// SDK's own, never a user's thenable. The derived Promise is returned.
 fn then(promise: &JsValue, resolve: &JsValue, reject: &JsValue) -> JsValue {
-    use wasm_bindgen::JsCast;
-    promise.unchecked_ref::<Thenable>().then(resolve, reject)
+    invoke(promise, "then", resolve, reject).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// `target[name](a, b)`: a method call through the function calls every callback
-/// already uses, rather than one more import in the JS glue per method. The DOM
-/// methods called this way ignore a trailing `undefined`. Fails when `target`
-/// has no such method or the method throws.
+/// `target[name](a, b)`: a method call through the function call `logFunc` already
+/// uses, rather than one more import in the JS glue per method. The DOM methods
+/// called this way ignore a trailing `undefined`. Fails when `target` has no such
+/// method or the method throws.
 fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
     use wasm_bindgen::JsCast;
     let method = get(target, name);
@@ -76,7 +66,7 @@ fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsVa
     }
     method
         .unchecked_ref::<js_sys::Function>()
-        .call2(target, a, b)
+        .call3(target, a, b, &JsValue::UNDEFINED)
 }
 
 /// `target[key] = value`, on an object of the SDK's own (plain objects, an

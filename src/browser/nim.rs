@@ -97,10 +97,11 @@ impl Nim {
     pub fn rm_all_instances() -> js_sys::Promise {
         let all = REGISTRY.with(|r| std::mem::take(&mut *r.borrow_mut()));
         let promises = Array::new();
-        for Registered { shared, .. } in all {
+        for (at, Registered { shared, .. }) in (0..).zip(all) {
             let (done, promise) = Done::new(None);
             drive(&shared, Input::Destroy(done));
-            promises.push(&promise);
+            // `Array::set`, whose import serde-wasm-bindgen's arrays already bring.
+            promises.set(at, promise);
         }
         let (gone, resolve, reject) = super::done::pending();
         // `Promise.all` resolves with an array; ours resolves with `undefined`.
@@ -263,8 +264,8 @@ fn kick_arguments(options: &JsValue) -> Result<(Vec<String>, String), NimError> 
         return Err(invalid("`kick`: `deviceIds` must hold 1 to 64 device ids"));
     }
     let mut device_ids = Vec::new();
-    for at in 0..ids.length() {
-        match ids.get(at).as_string() {
+    for id in ids.iter() {
+        match id.as_string() {
             Some(id) if !id.is_empty() && encoded_len(&id) <= MAX_DEVICE_ID_BYTES => {
                 device_ids.push(id)
             }
