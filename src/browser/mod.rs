@@ -20,9 +20,10 @@ use wasm_bindgen::JsValue;
 pub use error::{ErrorCode, NimError};
 
 // SAFETY: the package runs on single-threaded wasm32 (no atomics, no shared
-// memory), which is what `TalckWasm` requires.
+// memory), which is what `AssumeSingleThreaded` requires.
 #[global_allocator]
-static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 pub use nim::Nim;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
