@@ -52,6 +52,8 @@ pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 // Limits are in UTF-8 bytes, as the server stores and compares the text, except
 // `customTag`, which is shown to people and counted in characters.
 
+/// The longest `appKey` of a login, in bytes.
+pub const MAX_APP_KEY_BYTES: usize = 128;
 /// The longest `account` of a login, in bytes.
 pub const MAX_ACCOUNT_BYTES: usize = 128;
 /// The longest `token` of a login, in bytes.

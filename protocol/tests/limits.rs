@@ -14,7 +14,7 @@ fn a_login_at_every_limit_fits_in_a_frame() {
     let login = ClientMessage::Login(LoginRequest {
         id: u32::MAX,
         v: PROTOCOL_VERSION,
-        app_key: "a".repeat(64),
+        app_key: wide(MAX_APP_KEY_BYTES),
         account: wide(MAX_ACCOUNT_BYTES),
         token: wide(MAX_TOKEN_BYTES),
         auth_type: 1,

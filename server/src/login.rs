@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use nim_protocol::{
-    code, ConnectionInfo, LoginOk, LoginPort, LoginRequest, MAX_ACCOUNT_BYTES,
+    code, ConnectionInfo, LoginOk, LoginPort, LoginRequest, MAX_ACCOUNT_BYTES, MAX_APP_KEY_BYTES,
     MAX_CUSTOM_TAG_CHARS, MAX_DEVICE_ID_BYTES, MAX_LOGIN_EXT_BYTES, MAX_MAC_BYTES, MAX_OS_BYTES,
     MAX_TOKEN_BYTES, PROTOCOL_VERSION,
 };
@@ -137,6 +137,7 @@ pub(crate) async fn admit(
 /// Whether every field is present and within its length.
 fn fields_ok(req: &LoginRequest) -> bool {
     !req.device_id.is_empty()
+        && req.app_key.len() <= MAX_APP_KEY_BYTES
         && req.account.len() <= MAX_ACCOUNT_BYTES
         && req.token.len() <= MAX_TOKEN_BYTES
         && req.device_id.len() <= MAX_DEVICE_ID_BYTES

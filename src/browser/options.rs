@@ -189,12 +189,9 @@ impl Options {
             log_func: function(&merged, "logFunc")?,
             debug: o.debug.unwrap_or(false),
         };
-        let required = |key: &'static str, value: Option<String>| {
-            let value = value.unwrap_or_default();
-            config::check_required(key, &value).map(|()| value)
-        };
         let mut c = SessionConfig::DEFAULTS;
-        c.app_key = required("appKey", o.app_key)?;
+        c.app_key = o.app_key.unwrap_or_default();
+        config::check_app_key(&c.app_key)?;
         c.account = o.account.unwrap_or_default();
         config::check_account(&c.account)?;
         c.token = o.token.unwrap_or_default();

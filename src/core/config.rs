@@ -3,8 +3,8 @@
 
 use super::text::concat;
 use nim_protocol::{
-    MAX_ACCOUNT_BYTES, MAX_CUSTOM_TAG_CHARS, MAX_DEVICE_ID_BYTES, MAX_LOGIN_EXT_BYTES,
-    MAX_TOKEN_BYTES,
+    MAX_ACCOUNT_BYTES, MAX_APP_KEY_BYTES, MAX_CUSTOM_TAG_CHARS, MAX_DEVICE_ID_BYTES,
+    MAX_LOGIN_EXT_BYTES, MAX_TOKEN_BYTES,
 };
 
 use super::links::has_scheme;
@@ -136,17 +136,11 @@ impl OptionError {
     }
 }
 
-/// `appKey`: a non-empty string.
-pub fn check_required(option: &'static str, value: &str) -> Result<(), OptionError> {
-    if value.is_empty() {
-        return Err(OptionError::new(option, "must be a non-empty string"));
-    }
-    Ok(())
-}
-
 // The rules with numbers in them are literals rather than text built from the
 // constants at run time, which costs wasm; a test checks that they agree.
 
+/// The rule of `appKey`, with [`MAX_APP_KEY_BYTES`].
+const APP_KEY_RULE: &str = "must be a non-empty string of at most 128 bytes (UTF-8)";
 /// The rule of `account`, with [`MAX_ACCOUNT_BYTES`].
 const ACCOUNT_RULE: &str = "must be a non-empty string of at most 128 bytes (UTF-8)";
 /// The rule of `token`, with [`MAX_TOKEN_BYTES`].
@@ -173,6 +167,11 @@ fn check_bytes(
         return Err(OptionError::new(option, rule));
     }
     Ok(())
+}
+
+/// `appKey`: 1 to [`MAX_APP_KEY_BYTES`] bytes.
+pub fn check_app_key(value: &str) -> Result<(), OptionError> {
+    check_bytes("appKey", value, 1, MAX_APP_KEY_BYTES, APP_KEY_RULE)
 }
 
 /// `account`: 1 to [`MAX_ACCOUNT_BYTES`] bytes.
@@ -332,6 +331,7 @@ mod tests {
                 " bytes (UTF-8)",
             ])
         };
+        assert_eq!(APP_KEY_RULE, rule("non-empty ", MAX_APP_KEY_BYTES));
         assert_eq!(ACCOUNT_RULE, rule("non-empty ", MAX_ACCOUNT_BYTES));
         assert_eq!(TOKEN_RULE, rule("non-empty ", MAX_TOKEN_BYTES));
         assert_eq!(DEVICE_ID_RULE, rule("non-empty ", MAX_DEVICE_ID_BYTES));

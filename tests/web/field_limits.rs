@@ -5,8 +5,8 @@
 
 use crate::helpers::*;
 use nim_protocol::{
-    MAX_ACCOUNT_BYTES, MAX_CUSTOM_TAG_CHARS, MAX_DEVICE_ID_BYTES, MAX_LOGIN_EXT_BYTES,
-    MAX_TOKEN_BYTES,
+    MAX_ACCOUNT_BYTES, MAX_APP_KEY_BYTES, MAX_CUSTOM_TAG_CHARS, MAX_DEVICE_ID_BYTES,
+    MAX_LOGIN_EXT_BYTES, MAX_TOKEN_BYTES,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -95,6 +95,7 @@ async fn one_byte_over_each_limit_throws_invalid_option() {
         ("loginExt", emoji(MAX_LOGIN_EXT_BYTES + 1)),
         ("token", cjk(MAX_TOKEN_BYTES + 1)),
         ("account", emoji(MAX_ACCOUNT_BYTES + 1)),
+        ("appKey", cjk(MAX_APP_KEY_BYTES + 1)),
     ];
     for (key, value) in &over {
         let mut recorder = Recorder::new();

@@ -101,6 +101,7 @@ impl TryFrom<AppTable> for App {
         if table.key.is_empty() || table.secret.is_empty() {
             return Err(Error::Config("an app needs a key and a secret".into()));
         }
+        check_key_length(&table.key)?;
         Ok(App {
             key: table.key,
             secret: table.secret,
@@ -147,10 +148,23 @@ impl App {
         if key.is_empty() || secret.is_empty() {
             return Err(bad());
         }
+        check_key_length(key)?;
         Ok(App {
             key: key.to_owned(),
             secret: secret.to_owned(),
             policy,
         })
     }
+}
+
+/// An app key a login could not carry (the login refuses longer ones with 400) is a
+/// configuration error.
+fn check_key_length(key: &str) -> Result<(), Error> {
+    if key.len() > nim_protocol::MAX_APP_KEY_BYTES {
+        return Err(Error::Config(format!(
+            "app key {key:?} is longer than {} bytes",
+            nim_protocol::MAX_APP_KEY_BYTES
+        )));
+    }
+    Ok(())
 }
