@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Makes this machine ready to build and test nim-wasm, idempotently:
 #   1. a Rust toolchain whose rustc has the wasm32-unknown-unknown std
-#      (the default one; else `rustup target add`; else Debian's rustc-web with a
-#      wasm32 std built once from its source, see docs/DEVELOPING.md);
+#      (the default one, else `rustup target add`);
 #   2. wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, and wasm-pack;
 #   3. Chromium and its matching chromedriver (only with --browser);
 #      PostgreSQL and Redis for the cross-node tests (only with --services);
@@ -48,39 +47,14 @@ has_wasm_std() { # $1: toolchain name for rustup, or "" for the default
 TOOLCHAIN=""
 if command -v rustc >/dev/null && has_wasm_std ""; then
   TOOLCHAIN="${RUSTUP_TOOLCHAIN:-}"
-elif command -v rustup >/dev/null && [ -z "${NIM_SKIP_RUSTUP_TARGET:-}" ] && [ ! -f "$ROOT/.toolchain.env" ] \
-     && timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && has_wasm_std ""; then
+elif command -v rustup >/dev/null && timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && has_wasm_std ""; then
   say "added the wasm32-unknown-unknown target with rustup"
 else
-  # Debian path: rustc-web ships its std source; build the wasm32 std from it once.
-  need=()
-  [ -x /usr/bin/rustc ] && /usr/bin/rustc --version 2>/dev/null | grep -q . || need+=(rustc-web cargo-web)
-  [ -d /usr/lib/rustlib/src/rust/library ] || need+=(rust-web-src)
-  command -v lld-22 >/dev/null || [ -e /usr/bin/rust-lld ] || need+=(lld-22)
-  [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
-  SYSROOT=$(/usr/bin/rustc --print sysroot)
-  LIBDIR="$SYSROOT/lib/rustlib/wasm32-unknown-unknown/lib"
-  RUSTC_VERSION=$(/usr/bin/rustc --version)
-  if ! compgen -G "$LIBDIR/libstd-*.rlib" >/dev/null || [ "$(cat "$LIBDIR/.nim-wasm-std" 2>/dev/null)" != "$RUSTC_VERSION" ]; then
-    say "building the wasm32 std for $RUSTC_VERSION (about 30 s, once)"
-    SCRATCH="${XDG_CACHE_HOME:-$HOME/.cache}/nim-wasm/wasm32-std"
-    rm -rf "$SCRATCH"; mkdir -p "$SCRATCH/src"
-    printf '[package]\nname = "wasm32-std"\nversion = "0.0.0"\nedition = "2021"\n[lib]\npath = "src/lib.rs"\n[workspace]\n' > "$SCRATCH/Cargo.toml"
-    echo '#![no_std]' > "$SCRATCH/src/lib.rs"
-    (cd "$SCRATCH" && RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Cembed-bitcode=yes \
-      /usr/bin/cargo build -q --release -Zbuild-std=std,panic_abort,panic_unwind,proc_macro,test \
-      --target wasm32-unknown-unknown)
-    $SUDO mkdir -p "$LIBDIR"
-    $SUDO rm -f "$LIBDIR"/*.rlib
-    $SUDO cp "$SCRATCH"/target/wasm32-unknown-unknown/release/deps/*.rlib "$LIBDIR/"
-    echo "$RUSTC_VERSION" | $SUDO tee "$LIBDIR/.nim-wasm-std" >/dev/null
-  fi
-  if command -v rustup >/dev/null; then
-    rustup toolchain list | grep -q '^debian-web' || rustup toolchain link debian-web /usr
-    TOOLCHAIN=debian-web
-  else
-    export PATH="/usr/bin:$PATH"
-  fi
+  # The build is plain stable Rust with rustup's wasm32 std; no std is built here.
+  echo "setup: no wasm32-unknown-unknown std for $(rustc --version 2>/dev/null || echo 'a missing rustc')," \
+    "and \`rustup target add wasm32-unknown-unknown\` did not add it: install rustup" \
+    "(https://rustup.rs) with its stable toolchain, then run this again" >&2
+  exit 1
 fi
 if [ -n "$TOOLCHAIN" ]; then
   echo "export RUSTUP_TOOLCHAIN=$TOOLCHAIN" > "$ROOT/.toolchain.env"
