@@ -101,7 +101,8 @@ pub(crate) struct Session {
     pub login_time: u64,
 }
 
-fn now_ms() -> u64 {
+/// The wall-clock time in ms since the epoch (0 if the clock is before it).
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)

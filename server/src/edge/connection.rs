@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::extract::ws::Message;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
@@ -55,12 +55,6 @@ enum Step {
     Overflow,
     Command(Option<Command>),
     Frame(Option<Result<Message, axum::Error>>),
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Serves one upgraded WebSocket of the official SDK until it closes.
@@ -325,9 +319,9 @@ impl Edge<'_> {
                 kick(self.shared, session, request, device_ids).await
             }
             RequestBody::Logout => return (request.answer(ResponseBody::Logout), self.logout()),
-            RequestBody::Sync { .. } => {
-                request.answer(ResponseBody::SyncDone { timetag: now_ms() })
-            }
+            RequestBody::Sync { .. } => request.answer(ResponseBody::SyncDone {
+                timetag: login::now_ms(),
+            }),
             RequestBody::GetNosCdnHost => request.answer(ResponseBody::NosCdnHost { expire: 0 }),
             RequestBody::Unsupported(_) => request.unsupported(),
         };

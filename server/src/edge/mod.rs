@@ -44,6 +44,7 @@ use wire::Wire;
 /// The socket.io heartbeat timeout the handshake announces: the client closes the
 /// transport when it hears nothing for this long, and the server's heartbeat
 /// comes well within it.
+// 60 is not zero, checked when the constant is evaluated at compile time.
 const SOCKETIO_HEARTBEAT_TIMEOUT_SECS: NonZeroU32 = NonZeroU32::new(60).expect("not zero");
 /// The socket.io close timeout the handshake announces (unused by the SDK).
 const SOCKETIO_CLOSE_TIMEOUT_SECS: u32 = 60;
