@@ -1,51 +1,42 @@
-//! This device's id: stable across reloads of one tab (sessionStorage), one per
+//! This device's id: the tab's by default (see [`tab_id`](super::tab_id)), one per
 //! browser with `isFixedDeviceId` (localStorage), or the caller's own.
-
-use std::cell::RefCell;
 
 use wasm_bindgen::JsValue;
 
 use super::get;
 
-const STORAGE_KEY: &str = "nim-wasm:deviceId";
+/// Where the id is kept, in sessionStorage or localStorage.
+pub const STORAGE_KEY: &str = "nim-wasm:deviceId";
 
 /// The digits of a lowercase hex number.
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-thread_local! {
-    /// The id used when storage is unavailable (private mode, sandboxed frames).
-    static PAGE_ID: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// The device id for these options.
+/// The device id for these options. `isFixedDeviceId` without localStorage
+/// (private modes, sandboxed frames) falls back to the tab's id.
 pub fn resolve(explicit: Option<&str>, fixed: bool) -> String {
     if let Some(id) = explicit {
         return id.to_owned();
     }
-    let storage = super::window()
-        .map(|w| {
-            get(
-                &w,
-                if fixed {
-                    "localStorage"
-                } else {
-                    "sessionStorage"
-                },
-            )
-        })
-        .filter(|s| !s.is_undefined() && !s.is_null());
-    match storage {
+    match fixed.then(|| storage("localStorage")).flatten() {
         Some(storage) => stored(&storage),
-        None => PAGE_ID.with(|id| id.borrow_mut().get_or_insert_with(random_id).clone()),
+        None => super::tab_id::current(),
     }
 }
 
-/// The id kept in `storage`, or a new one stored there.
+/// `window[name]`, the page's `"sessionStorage"` or `"localStorage"`, if it has one.
+pub fn storage(name: &str) -> Option<JsValue> {
+    super::window()
+        .map(|w| get(&w, name))
+        .filter(|s| !s.is_undefined() && !s.is_null())
+}
+
+/// The id kept in `storage`, or a new one stored there; a new one each time when
+/// `storage` is not a storage.
 ///
 /// `getItem` and `setItem` are called through [`invoke`](super::invoke), the
 /// function call every callback already uses, rather than as two more imports in
 /// the JS glue.
-fn stored(storage: &JsValue) -> String {
+pub fn stored(storage: &JsValue) -> String {
     let key = JsValue::from_str(STORAGE_KEY);
     let kept = super::invoke(storage, "getItem", &key, &JsValue::UNDEFINED);
     if let Some(id) = kept.ok().and_then(|id| id.as_string()) {

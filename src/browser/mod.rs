@@ -11,6 +11,7 @@ mod nim;
 mod options;
 mod page;
 mod socket;
+mod tab_id;
 mod timer;
 mod typings;
 
@@ -55,11 +56,22 @@ fn then(promise: &JsValue, resolve: &JsValue, reject: &JsValue) -> JsValue {
     invoke(promise, "then", resolve, reject).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// `target[name](a, b)`: a method call through the function call `logFunc` already
-/// uses, rather than one more import in the JS glue per method. The DOM methods
-/// called this way ignore a trailing `undefined`. Fails when `target` has no such
-/// method or the method throws.
+/// `target[name](a, b)`: a method call through [`invoke3`]. The DOM methods called
+/// this way ignore a trailing `undefined`.
 fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
+    invoke3(target, name, a, b, &JsValue::UNDEFINED)
+}
+
+/// `target[name](a, b, c)`: a method call through the function call `logFunc`
+/// already uses, rather than one more import in the JS glue per method. Fails when
+/// `target` has no such method or the method throws.
+fn invoke3(
+    target: &JsValue,
+    name: &str,
+    a: &JsValue,
+    b: &JsValue,
+    c: &JsValue,
+) -> Result<JsValue, JsValue> {
     use wasm_bindgen::JsCast;
     let method = get(target, name);
     if !method.is_function() {
@@ -67,7 +79,7 @@ fn invoke(target: &JsValue, name: &str, a: &JsValue, b: &JsValue) -> Result<JsVa
     }
     method
         .unchecked_ref::<js_sys::Function>()
-        .call3(target, a, b, &JsValue::UNDEFINED)
+        .call3(target, a, b, c)
 }
 
 /// `target[key] = value`, on an object of the SDK's own (plain objects, an

@@ -126,28 +126,3 @@ async fn one_byte_over_each_limit_throws_invalid_option() {
     assert_eq!(recorder.count("ondisconnect"), 1, "only the logout");
     reset().await;
 }
-
-#[wasm_bindgen_test]
-async fn a_stored_device_id_the_server_would_refuse_is_replaced() {
-    let env = Env::get();
-    reset().await;
-    let app = env.app("multi");
-    let account = unique("storedid");
-    env.create_account(&app, &account, "tok").await;
-    let storage = get(&web_sys::window().unwrap(), "sessionStorage");
-    let key = JsValue::from_str("nim-wasm:deviceId");
-    let refused = "设".repeat(64);
-    call(&storage, "setItem", &[key.clone(), refused.as_str().into()]).unwrap();
-
-    let mut recorder = Recorder::new();
-    get_instance(&recorder.options(&env, &app, &account, "tok")).unwrap();
-    recorder.wait("onconnect", 5_000).await;
-    let kept = call(&storage, "getItem", &[key])
-        .unwrap()
-        .as_string()
-        .unwrap();
-    assert_ne!(kept, refused);
-    assert_eq!(kept.len(), 32, "a fresh id: {kept}");
-    assert_eq!(recorder.count("ondisconnect"), 0);
-    reset().await;
-}
