@@ -83,14 +83,3 @@ test('a duplicated tab logs in as another device, and the original keeps its id'
     await duplicateAndReload(open, await open(), uniqueAccount('dup'));
   });
 });
-
-test('without Web Locks a duplicated tab is another device too', { timeout: TEST_MS }, async () => {
-  await withPages(world, 'duplicated-tab-no-locks', async (open) => {
-    const tab = await open();
-    // As in an insecure context (a page on http:// from a LAN address).
-    await tab.context().addInitScript(() => delete Navigator.prototype.locks);
-    await reload(tab);
-    assert.equal(await tab.evaluate(() => 'locks' in navigator), false);
-    await duplicateAndReload(open, tab, uniqueAccount('dup-nolocks'));
-  });
-});
