@@ -127,26 +127,30 @@ impl From<App> for AppTable {
 impl App {
     /// Parses `KEY:SECRET[:POLICY]`, as given to `--app` and in `NIM_APPS`.
     ///
-    /// The policy is the part after the last `:` when it names a policy; otherwise
-    /// the whole rest is the secret and the policy is `multi`.
+    /// The policy is the part after a second `:`, and the policy is `multi` without
+    /// one; a secret therefore holds no `:`. An error names the key at most, never
+    /// any part of the rest, which may be the secret.
     pub fn parse(spec: &str) -> Result<App, Error> {
         let spec = spec.trim();
-        let bad = || Error::Config(format!("--app wants KEY:SECRET[:POLICY], got {spec:?}"));
-        let (key, rest) = spec.split_once(':').ok_or_else(bad)?;
+        let (key, rest) = spec.split_once(':').ok_or_else(|| {
+            Error::Config("--app wants KEY:SECRET[:POLICY], got a value without `:`".into())
+        })?;
         let (secret, policy) = match rest.rsplit_once(':') {
             Some((secret, name)) => match Policy::parse(name) {
                 Some(policy) => (secret, policy),
                 None => {
                     return Err(Error::Config(format!(
-                        "unknown policy {name:?} in --app {key}:…; \
-                         use single, desktop-mobile or multi"
+                        "unknown policy after the secret in --app {key:?}; \
+                         use single, desktop-mobile or multi (a secret holds no `:`)"
                     )))
                 }
             },
             None => (rest, Policy::Multi(DEFAULT_MULTI_LIMIT)),
         };
         if key.is_empty() || secret.is_empty() {
-            return Err(bad());
+            return Err(Error::Config(format!(
+                "--app wants KEY:SECRET[:POLICY], got an empty key or secret (key {key:?})"
+            )));
         }
         check_key_length(key)?;
         Ok(App {

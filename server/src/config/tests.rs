@@ -13,6 +13,13 @@ fn app_spec_with_and_without_policy() {
     assert!(App::parse("k:s:whatever").is_err());
     assert!(App::parse("k").is_err());
     assert!(App::parse(":s").is_err());
+    // An error never shows the secret, nor a part of it.
+    for spec in ["k:s3c:r3t", ":s3cr3t", "s3cr3t", "k:s3cr3t:wh4tever"] {
+        let message = App::parse(spec).unwrap_err().to_string();
+        for part in ["s3c", "r3t", "wh4tever"] {
+            assert!(!message.contains(part), "{spec}: {message}");
+        }
+    }
 }
 
 #[test]
