@@ -11,15 +11,16 @@ pub const STORAGE_KEY: &str = "nim-wasm:deviceId";
 /// The digits of a lowercase hex number.
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// The device id for these options. `isFixedDeviceId` without localStorage
-/// (private modes, sandboxed frames) falls back to the tab's id.
-pub fn resolve(explicit: Option<&str>, fixed: bool) -> String {
+/// The device id for these options, and whether it is the tab's, which may change
+/// until the page has claimed it. `isFixedDeviceId` without localStorage (private
+/// modes, sandboxed frames) falls back to the tab's id.
+pub fn resolve(explicit: Option<&str>, fixed: bool) -> (String, bool) {
     if let Some(id) = explicit {
-        return id.to_owned();
+        return (id.to_owned(), false);
     }
     match fixed.then(|| storage("localStorage")).flatten() {
-        Some(storage) => stored(&storage),
-        None => super::tab_id::current(),
+        Some(storage) => (stored(&storage), false),
+        None => (super::tab_id::current(), true),
     }
 }
 
@@ -37,8 +38,7 @@ pub fn storage(name: &str) -> Option<JsValue> {
 /// function call every callback already uses, rather than as two more imports in
 /// the JS glue.
 pub fn stored(storage: &JsValue) -> String {
-    let key = JsValue::from_str(STORAGE_KEY);
-    let kept = super::invoke(storage, "getItem", &key, &JsValue::UNDEFINED);
+    let kept = super::invoke(storage, "getItem", &STORAGE_KEY.into(), &JsValue::UNDEFINED);
     if let Some(id) = kept.ok().and_then(|id| id.as_string()) {
         // An id the server would refuse (written by someone else) is replaced.
         if crate::core::config::check_device_id(&id).is_ok() {
@@ -46,9 +46,13 @@ pub fn stored(storage: &JsValue) -> String {
         }
     }
     let id = random_id();
-    // A full or blocked storage only costs the id's stability.
-    let _ = super::invoke(storage, "setItem", &key, &JsValue::from_str(&id));
+    store(storage, &id);
     id
+}
+
+/// Keeps `id` in `storage`; a full or blocked storage only costs the id's stability.
+pub fn store(storage: &JsValue, id: &str) {
+    let _ = super::invoke(storage, "setItem", &STORAGE_KEY.into(), &id.into());
 }
 
 /// 32 lowercase hex characters, as NIM's device ids.

@@ -20,7 +20,7 @@ use super::device_id::random_seed;
 use super::done::Done;
 use super::error::NimError;
 use super::lbs::LbsRequest;
-use super::options::Options;
+use super::options::{Options, Source};
 use super::page::{PageEvent, PageListeners};
 use super::socket::{Socket, SocketEvent};
 use super::to_js;
@@ -55,6 +55,8 @@ pub struct Instance {
     /// Whether the instance may still be used.
     pub lifecycle: Lifecycle,
     socket: Option<(SocketId, Socket)>,
+    /// Whether the device id is the page's per-tab id (see `tab_id`).
+    tab_device_id: bool,
     /// LBS requests in flight; each leaves when it settles, and is aborted once the
     /// session no longer waits for it.
     lbs: Vec<LbsRequest>,
@@ -78,6 +80,7 @@ impl Instance {
                 options: options.merged,
                 lifecycle: Lifecycle::Live,
                 socket: None,
+                tab_device_id: options.tab_device_id,
                 lbs: Vec::new(),
                 timer: None,
                 page: None,
@@ -109,6 +112,7 @@ impl Instance {
     /// Replaces the options.
     fn set_options(&mut self, now: u64, options: Options) {
         self.session.set_config(now, options.config);
+        self.tab_device_id = options.tab_device_id;
         self.callbacks = options.callbacks;
         self.options = options.merged;
     }
@@ -194,6 +198,26 @@ impl Instance {
         }
     }
 
+    /// Whether the login, which carries the page's per-tab id, may go on `socket`.
+    /// Only once the page has claimed the id: until then the socket's opening is
+    /// delivered again when the claim ends (the socket opens meanwhile; only the
+    /// login waits). The options are then read again, for the id claimed: a copy
+    /// of a tab takes a new one.
+    fn tab_id_claimed(&mut self, now: u64, socket: SocketId) -> bool {
+        if let Some(claim) = super::tab_id::pending_claim() {
+            let again = super::listener(&self.sink, socket.0, super::socket::opened);
+            // The derived Promise is not needed: the handler reports the claim.
+            let _ = super::then(&claim, &again.into_js_value(), &JsValue::UNDEFINED);
+            return false;
+        }
+        let live = Some(&self.options);
+        // The live options passed every check already.
+        if let Ok(options) = Options::merge(&Object::new(), live, Source::SetOptions) {
+            self.set_options(now, options);
+        }
+        true
+    }
+
     /// Feeds one input to the session.
     #[inline(never)]
     fn handle(&mut self, now: u64, input: Input) {
@@ -218,7 +242,11 @@ impl Instance {
                 self.session.handle_retry_delay(now, ticket, provided)
             }
             Input::RetryReleased(ticket) => self.session.handle_retry_released(now, ticket),
-            Input::Socket(socket, SocketEvent::Open) => self.session.handle_open(now, socket),
+            Input::Socket(socket, SocketEvent::Open) => {
+                if !self.tab_device_id || self.tab_id_claimed(now, socket) {
+                    self.session.handle_open(now, socket)
+                }
+            }
             Input::Socket(socket, SocketEvent::Message(message)) => {
                 self.session.handle_message(now, socket, message)
             }
@@ -412,6 +440,7 @@ fn release_retry_after(shared: &Shared, ticket: RetryTicket, returned: Option<Js
             if let Some(shared) = weak.upgrade() {
                 released(&shared, ticket, rejected.then_some(value));
             }
+            JsValue::UNDEFINED
         })
         .into_js_value()
     };

@@ -61,6 +61,7 @@ impl LbsRequest {
                 .unwrap_or_else(|error| Promise::reject(&error).into());
             // The derived Promise is not needed: the handlers report everything.
             let _ = then(&body, &read, &failed_fn);
+            JsValue::UNDEFINED
         })
         .into_js_value();
         let init = js_sys::Object::new();

@@ -107,8 +107,9 @@ fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
 /// page, and drops them (detached first) when it is done with them; a Promise's
 /// handlers are handed to JavaScript (`into_js_value`), whose garbage collector frees
 /// them with the Promise, since a Promise cannot be detached from. (The timer is a
-/// gloo-timers `Timeout`, which owns its own closure.)
-type Listener = wasm_bindgen::closure::Closure<dyn Fn(wasm_bindgen::JsValue)>;
+/// gloo-timers `Timeout`, which owns its own closure.) It returns a value, since a
+/// Web Lock's callback must (see `tab_id`); every other handler returns `undefined`.
+type Listener = wasm_bindgen::closure::Closure<dyn Fn(JsValue) -> JsValue>;
 
 /// One input to an instance: a method call, or what the browser or a user
 /// callback reported. Every input goes through `instance::drive`.
@@ -147,5 +148,8 @@ type Sink = std::rc::Rc<dyn Fn(Input)>;
 /// adds its own glue to the wasm.
 fn listener(sink: &Sink, id: u32, read: fn(u32, JsValue) -> Input) -> Listener {
     let sink = sink.clone();
-    Listener::new(move |value| sink(read(id, value)))
+    Listener::new(move |value| {
+        sink(read(id, value));
+        JsValue::UNDEFINED
+    })
 }

@@ -120,6 +120,8 @@ pub struct Options {
     pub merged: Object,
     /// `skipConnectionOnInitialize`.
     pub skip_connection_on_initialize: bool,
+    /// Whether the device id is the page's per-tab id (see `tab_id`).
+    pub tab_device_id: bool,
 }
 
 impl Options {
@@ -231,10 +233,11 @@ impl Options {
             c.socket_url = same_origin_socket_url();
         }
         // Every rule holds: the device id may now be read from or written to storage.
-        c.device_id = device_id::resolve(
+        let (id, tab_device_id) = device_id::resolve(
             o.device_id.as_deref(),
             o.is_fixed_device_id.unwrap_or(false),
         );
+        c.device_id = id;
         c.secure_page = page_protocol().as_deref() == Some("https:");
         c.os = user_agent();
         c.need_reconnect = o.need_reconnect.unwrap_or(true);
@@ -245,6 +248,7 @@ impl Options {
             callbacks,
             merged,
             skip_connection_on_initialize: o.skip_connection_on_initialize.unwrap_or(false),
+            tab_device_id,
         })
     }
 }

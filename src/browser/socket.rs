@@ -26,6 +26,11 @@ pub enum SocketEvent {
     },
 }
 
+/// The socket `id` opened.
+pub fn opened(id: u32, _: JsValue) -> Input {
+    Input::Socket(SocketId(id), SocketEvent::Open)
+}
+
 /// The socket's handler properties, in the order of `Socket::_listeners`.
 const HANDLERS: [&str; 3] = ["onopen", "onmessage", "onclose"];
 
@@ -41,9 +46,7 @@ impl Socket {
         let ws = WebSocket::new(url)?;
         set(&ws, "binaryType", &"arraybuffer".into());
         let listeners = [
-            listener(sink, id.0, |id, _| {
-                Input::Socket(SocketId(id), SocketEvent::Open)
-            }),
+            listener(sink, id.0, opened),
             listener(sink, id.0, |id, e| {
                 Input::Socket(SocketId(id), read_frame(&get(&e, "data")))
             }),

@@ -18,8 +18,11 @@ const CALM_MS = 3000;
 async function duplicate(tab) {
   const entries = await tab.evaluate(() => Object.entries(sessionStorage));
   const copy = await tab.context().newPage();
+  // On the first load only: the copy's reloads start from its own sessionStorage.
   await copy.addInitScript((entries) => {
+    if (sessionStorage.getItem('test:duplicated')) return;
     for (const [key, value] of entries) sessionStorage.setItem(key, value);
+    sessionStorage.setItem('test:duplicated', '1');
   }, entries);
   await copy.goto(world.url);
   await copy.waitForSelector('body[data-ready=true]');
@@ -43,10 +46,10 @@ async function onlineIds(page, count) {
 
 /**
  * `tab` logs in, then a duplicate of it: both stay logged in as two devices, the
- * original with the id it had. A reload of each keeps its id. Returns the pages and
- * their ids.
+ * original with the id it had. A reload of each keeps its id. With `locked` (Web
+ * Locks) the tab's id stays in its sessionStorage while it is open, else it is out.
  */
-async function duplicateAndReload(open, tab, account) {
+async function duplicateAndReload(open, tab, account, locked) {
   const first = await startNim(tab, account);
   const watcher = await open();
   await startNim(watcher, account);
@@ -58,6 +61,8 @@ async function duplicateAndReload(open, tab, account) {
   const copyId = ids.find((id) => id !== tabId);
   assert.ok(ids.includes(tabId), 'the original kept its id');
   assert.match(copyId ?? '', /^[0-9a-f]{32}$/, 'the duplicate is another device');
+  const stored = await tab.evaluate(() => sessionStorage.getItem('nim-wasm:deviceId'));
+  assert.equal(stored, locked ? tabId : null, 'with Web Locks a crash would not lose the id');
 
   await new Promise((done) => setTimeout(done, CALM_MS));
   for (const sdk of [first, second]) {
@@ -75,11 +80,21 @@ async function duplicateAndReload(open, tab, account) {
   await again(copy);
   assert.equal(await again(tab), copyId, 'a reload of the duplicate kept its id');
   assert.equal(await again(watcher), tabId, 'a reload of the original kept its id');
-  return { tab, copy, tabId, copyId };
 }
 
 test('a duplicated tab logs in as another device, and the original keeps its id', { timeout: TEST_MS }, async () => {
   await withPages(world, 'duplicated-tab', async (open) => {
-    await duplicateAndReload(open, await open(), uniqueAccount('dup'));
+    await duplicateAndReload(open, await open(), uniqueAccount('dup'), true);
+  });
+});
+
+test('without Web Locks a duplicated tab is another device too', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'duplicated-tab-no-locks', async (open) => {
+    const tab = await open();
+    // As in an insecure context (a page on http:// from a LAN address).
+    await tab.context().addInitScript(() => delete Navigator.prototype.locks);
+    await reload(tab);
+    assert.equal(await tab.evaluate(() => 'locks' in navigator), false);
+    await duplicateAndReload(open, tab, uniqueAccount('dup-nolocks'), false);
   });
 });
