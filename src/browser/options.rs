@@ -236,10 +236,12 @@ impl Options {
         } else if c.lbs_url.is_none() && c.default_links.is_empty() {
             c.socket_url = same_origin_socket_url();
         }
-        let share_connection = o.share_connection.unwrap_or(false);
+        // Where SharedWorker is missing the option falls back to a tab of its own.
+        let share_asked = o.share_connection.unwrap_or(false);
+        let share_connection = share_asked && get(&super::global(), "SharedWorker").is_function();
         // A function cannot be called across tabs: the shared session's retries
         // could not wait for it.
-        if share_connection && callbacks.reconnect_delay_provider.is_some() {
+        if share_asked && callbacks.reconnect_delay_provider.is_some() {
             return Err(NimError::new(
                 ErrorCode::InvalidOption,
                 "option `reconnectDelayProvider` cannot be combined with `shareConnection`",

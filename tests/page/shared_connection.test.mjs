@@ -64,3 +64,115 @@ test('three tabs are one device for the other devices', { timeout: TEST_MS }, as
     assert.equal(seen.length, 1);
   });
 });
+
+test('closing tabs: the creator changes nothing, the last one is one offline push', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-close-tabs', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const other = await open();
+    await start(other, account, token);
+    const creator = await open();
+    const second = await newTab(creator.context(), world.url);
+    await start(creator, account, token, { shareConnection: true });
+    await start(second, account, token, { shareConnection: true });
+    await waitFor(other, 'onloginportschange');
+    const before = (await events(other, 'onloginportschange')).length;
+    await creator.close();
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal((await events(other, 'onloginportschange')).length, before, 'no push within 2 s');
+    assert.equal(await second.evaluate(() => window.__sdk.nim.getLoginStatus()), 1);
+    await second.close();
+    const offline = await waitFor(other, 'onloginportschange', before + 1);
+    assert.deepEqual(offline.map((p) => p.online), [false]);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await events(other, 'onloginportschange')).length, before + 1, 'exactly one offline push');
+  });
+});
+
+test('kick from one tab settles only its Promise; kicked by another device reaches every tab', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-kick', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const other = await open();
+    await start(other, account, token);
+    const one = await open();
+    const two = await newTab(one.context(), world.url);
+    await start(one, account, token, { shareConnection: true });
+    await start(two, account, token, { shareConnection: true });
+    // From tab one, the shared device kicks a third device.
+    const victim = await open();
+    await start(victim, account, token, { customTag: 'victim' });
+    const handle = await one.waitForFunction(() => window.__sdk.nim.getLoginPorts().find((p) => p.customTag === 'victim'));
+    const target = (await handle.jsonValue()).deviceId;
+    const result = await one.evaluate(async (id) => window.__sdk.nim.kick({ deviceIds: [id] }), target);
+    assert.deepEqual(result.deviceIds, [target]);
+    assert.equal((await waitFor(victim, 'ondisconnect')).code, 'kicked');
+    await two.waitForFunction((id) => !window.__sdk.nim.getLoginPorts().some((p) => p.deviceId === id), target);
+    // The other device kicks the shared device: every tab gets `kicked`, none reconnects.
+    const shared = (await other.evaluate(() => window.__sdk.nim.getLoginPorts())).map((p) => p.deviceId);
+    await other.evaluate(async (ids) => window.__sdk.nim.kick({ deviceIds: ids }), shared);
+    for (const tab of [one, two]) {
+      const ev = await waitFor(tab, 'ondisconnect');
+      assert.equal(ev.code, 'kicked');
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const tab of [one, two]) {
+      assert.equal(await tab.evaluate(() => window.__sdk.nim.getLoginStatus()), 0);
+      assert.equal((await events(tab, 'onconnect')).length, 1, 'no reconnect');
+    }
+  });
+});
+
+test('disconnect in one tab reaches every tab; connect in another logs in again', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-disconnect', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const one = await open();
+    const two = await newTab(one.context(), world.url);
+    await start(one, account, token, { shareConnection: true });
+    await start(two, account, token, { shareConnection: true });
+    await one.evaluate(() => window.__sdk.nim.disconnect());
+    for (const tab of [one, two]) assert.equal((await waitFor(tab, 'ondisconnect')).code, 'logout');
+    assert.equal(await two.evaluate(() => window.__sdk.nim.getLoginStatus()), 0);
+    await two.evaluate(() => window.__sdk.nim.connect());
+    for (const tab of [one, two]) await waitFor(tab, 'onconnect', 2);
+  });
+});
+
+test('destroy detaches one tab; the last one logs the device out', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-destroy', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const other = await open();
+    await start(other, account, token);
+    const one = await open();
+    const two = await newTab(one.context(), world.url);
+    await start(one, account, token, { shareConnection: true });
+    await start(two, account, token, { shareConnection: true });
+    await waitFor(other, 'onloginportschange');
+    await one.evaluate(() => window.__sdk.nim.destroy());
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await two.evaluate(() => window.__sdk.nim.getLoginStatus()), 1);
+    assert.equal((await events(other, 'onloginportschange')).length, 1);
+    await two.evaluate(() => window.__sdk.nim.destroy());
+    const gone = await waitFor(other, 'onloginportschange', 2);
+    assert.deepEqual(gone.map((p) => p.online), [false]);
+  });
+});
+
+test('without SharedWorker the option falls back to a device per tab', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-fallback', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const other = await open();
+    await start(other, account, token);
+    const one = await open();
+    await one.context().addInitScript(() => { delete window.SharedWorker; });
+    await one.reload();
+    await one.waitForSelector('body[data-ready=true]');
+    const two = await newTab(one.context(), world.url);
+    await start(one, account, token, { shareConnection: true });
+    await start(two, account, token, { shareConnection: true });
+    await other.waitForFunction(() => window.__sdk.nim.getLoginPorts().length === 2);
+  });
+});
