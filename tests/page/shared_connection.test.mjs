@@ -3,46 +3,11 @@
 // context is another device, which sees that.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STEP_MS, TEST_MS, uniqueAccount, useWorld, withPages } from './harness.mjs';
+import { Panel, TEST_MS, uniqueAccount, useWorld, withPages } from './harness.mjs';
 import { devToken } from './sdk_in_page.mjs';
+import { events, newTab, start, status, waitFor } from './shared.mjs';
 
 const world = useWorld();
-
-/** Starts a recording instance of `account` in `page` with `options`; resolves
- *  once `onconnect` (when `wait`). */
-async function start(page, account, token, options = {}, wait = true) {
-  await page.evaluate(async ({ account, token, options }) => {
-    const { NIM } = await import('/pkg/nim_wasm.js');
-    const events = [];
-    const record = (name) => (arg) => events.push({ name, arg: JSON.parse(JSON.stringify(arg ?? null)) });
-    const nim = NIM.getInstance({
-      appKey: 'demo', account, token,
-      onconnect: record('onconnect'), ondisconnect: record('ondisconnect'),
-      onwillreconnect: record('onwillreconnect'), onloginportschange: record('onloginportschange'),
-      onerror: record('onerror'),
-      ...options,
-    });
-    window.__sdk = { nim, events };
-  }, { account, token, options });
-  if (wait) await waitFor(page, 'onconnect');
-}
-
-async function waitFor(page, name, n = 1) {
-  const handle = await page.waitForFunction(([name, n]) => {
-    const found = window.__sdk.events.filter((e) => e.name === name);
-    return found.length >= n ? found[n - 1] : null;
-  }, [name, n], { timeout: STEP_MS });
-  return (await handle.jsonValue()).arg;
-}
-
-const events = (page, name) => page.evaluate((name) => window.__sdk.events.filter((e) => e.name === name).map((e) => e.arg), name);
-
-async function newTab(context, url) {
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready=true]');
-  return page;
-}
 
 test('three tabs are one device for the other devices', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-three-tabs', async (open) => {
@@ -174,5 +139,124 @@ test('without SharedWorker the option falls back to a device per tab', { timeout
     await start(one, account, token, { shareConnection: true });
     await start(two, account, token, { shareConnection: true });
     await other.waitForFunction(() => window.__sdk.nim.getLoginPorts().length === 2);
+  });
+});
+
+test('an explicit deviceId other than the shared one is a typed error in that tab', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-device-id', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const one = await open();
+    const two = await newTab(one.context(), world.url);
+    await start(one, account, token, { shareConnection: true, deviceId: 'first-device' });
+    await start(two, account, token, { shareConnection: true, deviceId: 'other-device', logFunc: true }, false);
+    const logged = await waitFor(two, 'log');
+    assert.equal(logged.level, 'error');
+    const thrown = await two.evaluate(() => {
+      try { window.__sdk.nim.connect(); return null; } catch (err) { return { code: err.code, message: err.message }; }
+    });
+    assert.equal(thrown?.code, 'invalidOption', JSON.stringify(thrown));
+    assert.match(thrown.message, /deviceId/);
+    assert.equal(await status(two), 0);
+    assert.equal(await status(one), 1, 'the shared session goes on');
+  });
+});
+
+test('login-time options: the last tab to set them wins at the next login; callbacks stay per tab', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-set-options', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const other = await open();
+    await start(other, account, token);
+    const one = await open();
+    const two = await newTab(one.context(), world.url);
+    await start(one, account, token, { shareConnection: true, customTag: 'first' });
+    await start(two, account, token, { shareConnection: true });
+    await one.evaluate(() => window.__sdk.nim.setOptions({ customTag: 'from-one' }));
+    await two.evaluate(() => window.__sdk.nim.setOptions({ customTag: 'from-two' }));
+    // The current session goes on with its tag; the next login carries the last one.
+    await one.evaluate(() => window.__sdk.nim.disconnect());
+    await two.evaluate(() => window.__sdk.nim.connect());
+    const handle = await other.waitForFunction(() => window.__sdk.nim.getLoginPorts()[0]?.customTag === 'from-two'
+      && window.__sdk.nim.getLoginPorts()[0].customTag);
+    assert.equal(await handle.jsonValue(), 'from-two');
+    // Callbacks stay per tab: tab one's new `onconnect` replaces its recorder only.
+    await one.evaluate(() => window.__sdk.nim.setOptions({ onconnect: () => { window.__replaced = true; } }));
+    await two.evaluate(() => window.__sdk.nim.disconnect());
+    await two.evaluate(() => window.__sdk.nim.connect());
+    await waitFor(two, 'onconnect', 3);
+    await one.waitForFunction(() => window.__replaced === true);
+    assert.equal((await events(one, 'onconnect')).length, 2, 'tab one\'s recorder was replaced by its new callback');
+  });
+});
+
+test('debug lines of the shared session reach every tab\'s logFunc', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-logs', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const one = await open();
+    const two = await newTab(one.context(), world.url);
+    await start(one, account, token, { shareConnection: true, debug: true, logFunc: true });
+    await start(two, account, token, { shareConnection: true, logFunc: true });
+    await one.evaluate(() => window.__sdk.nim.disconnect());
+    const lines = await events(one, 'log');
+    assert.ok(lines.some((l) => l.level === 'debug' && /^nim-wasm: /.test(l.message)), JSON.stringify(lines));
+    assert.deepEqual((await events(two, 'log')).filter((l) => l.level === 'debug'), [], 'without debug, no debug lines');
+  });
+});
+
+test('a crashed tab changes nothing for the others; the worker killed: every tab logs in again, same device', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-crash', async (open) => {
+    const account = uniqueAccount('shared');
+    const token = await devToken(world.url, account);
+    const other = await open();
+    await start(other, account, token);
+    const one = await open();
+    const two = await newTab(one.context(), world.url);
+    const three = await newTab(one.context(), world.url);
+    for (const tab of [one, two, three]) await start(tab, account, token, { shareConnection: true });
+    await waitFor(other, 'onloginportschange');
+    const deviceId = (await other.evaluate(() => window.__sdk.nim.getLoginPorts()))[0].deviceId;
+    const pushes = (await events(other, 'onloginportschange')).length;
+
+    const cdp = await one.context().newCDPSession(three);
+    await cdp.send('Page.crash').catch(() => {});
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal((await events(other, 'onloginportschange')).length, pushes, 'no push for a crashed tab');
+    assert.equal(await status(two), 1);
+
+    // The worker: closed from its own scope through the browser's DevTools protocol.
+    const browser = await one.context().browser().newBrowserCDPSession();
+    const { targetInfos } = await browser.send('Target.getTargets');
+    const worker = targetInfos.find((t) => t.type === 'shared_worker');
+    assert.ok(worker, JSON.stringify(targetInfos.map((t) => t.type)));
+    await browser.send('Target.closeTarget', { targetId: worker.targetId });
+    for (const tab of [one, two]) await waitFor(tab, 'onconnect', 2);
+    const ids = [];
+    for (const tab of [one, two]) ids.push((await events(tab, 'onconnect'))[1].connectionId);
+    assert.equal(new Set(ids).size, 1, 'one new connection for both tabs');
+    assert.equal((await events(one, 'ondisconnect')).length, 0, 'the restart is not shown as a kick');
+    const ports = await other.waitForFunction((id) => {
+      const ports = window.__sdk.nim.getLoginPorts();
+      return ports.length === 1 && ports[0].deviceId === id && ports;
+    }, deviceId);
+    assert.equal((await ports.jsonValue()).length, 1, 'still one device, with the same id');
+  });
+});
+
+test('the demo page\'s switch shares the connection of two tabs', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-demo-switch', async (open) => {
+    const account = uniqueAccount('shared');
+    const watcher = new Panel(await open());
+    await watcher.login(account);
+    const first = await open();
+    const tabs = [new Panel(first), new Panel(await newTab(first.context(), world.url))];
+    for (const tab of tabs) {
+      await tab.get('share-connection').check();
+      await tab.login(account);
+    }
+    await watcher.root.locator('[data-testid=device][data-online=true]').first().waitFor();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await watcher.onlineDeviceIds()).length, 1, 'two tabs, one device');
   });
 });
