@@ -152,12 +152,14 @@ test('an explicit deviceId other than the shared one is a typed error in that ta
     await start(two, account, token, { shareConnection: true, deviceId: 'other-device', logFunc: true }, false);
     const logged = await waitFor(two, 'log');
     assert.equal(logged.level, 'error');
-    const thrown = await two.evaluate(() => {
-      try { window.__sdk.nim.connect(); return null; } catch (err) { return { code: err.code, message: err.message }; }
-    });
-    assert.equal(thrown?.code, 'invalidOption', JSON.stringify(thrown));
-    assert.match(thrown.message, /deviceId/);
-    assert.equal(await status(two), 0);
+    // From then on every method of that tab's instance throws the error.
+    const thrown = await two.evaluate(() => ['connect', 'getLoginStatus', 'kick'].map((method) => {
+      try { window.__sdk.nim[method]({ deviceIds: ['x'] }); return null; } catch (err) { return { code: err.code, message: err.message }; }
+    }));
+    for (const error of thrown) {
+      assert.equal(error?.code, 'invalidOption', JSON.stringify(thrown));
+      assert.match(error.message, /deviceId/);
+    }
     assert.equal(await status(one), 1, 'the shared session goes on');
   });
 });
@@ -190,17 +192,20 @@ test('login-time options: the last tab to set them wins at the next login; callb
   });
 });
 
-test('debug lines of the shared session reach every tab\'s logFunc', { timeout: TEST_MS }, async () => {
+test('debug lines of the shared session reach the logFunc of every tab with debug', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-logs', async (open) => {
     const account = uniqueAccount('shared');
     const token = await devToken(world.url, account);
     const one = await open();
     const two = await newTab(one.context(), world.url);
-    await start(one, account, token, { shareConnection: true, debug: true, logFunc: true });
-    await start(two, account, token, { shareConnection: true, logFunc: true });
-    await one.evaluate(() => window.__sdk.nim.disconnect());
-    const lines = await events(one, 'log');
-    assert.ok(lines.some((l) => l.level === 'debug' && /^nim-wasm: /.test(l.message)), JSON.stringify(lines));
+    // Nothing listens there: each attempt fails, and the session logs why.
+    const nowhere = { shareConnection: true, socketUrl: 'ws://127.0.0.1:9/ws', logFunc: true };
+    await start(one, account, token, { ...nowhere, debug: true }, false);
+    await start(two, account, token, nowhere, false);
+    const line = await waitFor(one, 'log');
+    assert.equal(line.level, 'debug');
+    assert.match(line.message, /^nim-wasm: connect attempt closed with 1006/);
+    await waitFor(one, 'log', 2);
     assert.deepEqual((await events(two, 'log')).filter((l) => l.level === 'debug'), [], 'without debug, no debug lines');
   });
 });
@@ -220,7 +225,10 @@ test('a crashed tab changes nothing for the others; the worker killed: every tab
     const pushes = (await events(other, 'onloginportschange')).length;
 
     const cdp = await one.context().newCDPSession(three);
-    await cdp.send('Page.crash').catch(() => {});
+    const crashed = new Promise((resolve) => three.once('crash', resolve));
+    // The command never answers: the page is gone.
+    cdp.send('Page.crash').catch(() => {});
+    await crashed;
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal((await events(other, 'onloginportschange')).length, pushes, 'no push for a crashed tab');
     assert.equal(await status(two), 1);
@@ -241,6 +249,10 @@ test('a crashed tab changes nothing for the others; the worker killed: every tab
       return ports.length === 1 && ports[0].deviceId === id && ports;
     }, deviceId);
     assert.equal((await ports.jsonValue()).length, 1, 'still one device, with the same id');
+    // Measured: two pushes (the old connection offline, then the new one online), not
+    // the one replacement push the server would send if the new login came first.
+    const after = (await events(other, 'onloginportschange')).slice(pushes).flat();
+    assert.deepEqual(after.map((p) => p.online), [false, true]);
   });
 });
 
