@@ -20,9 +20,14 @@ RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$remap" wasm-pack build --target web --relea
 # the `NIM` class and its instances), minified as a whole (esbuild).
 cat src/browser/face.js >> pkg/nim_wasm.js
 npx esbuild pkg/nim_wasm.js --minify --format=esm --log-level=warning --outfile=pkg/nim_wasm.js --allow-overwrite
+# The worker of `shareConnection` (src/browser/worker.js), minified, beside the glue
+# it imports; it stays a module of its own (`--bundle` would copy the glue into it).
+npx esbuild src/browser/worker.js --minify --format=esm --log-level=warning --outfile=pkg/nim_worker.js
 # wasm-pack writes no "exports" map; bundlers and Node's resolver want one.
 node -e 'const fs = require("fs"), f = "pkg/package.json", p = JSON.parse(fs.readFileSync(f));
 p.exports = { ".": { types: "./nim_wasm.d.ts", default: "./nim_wasm.js" },
-  "./nim_wasm_bg.wasm": "./nim_wasm_bg.wasm", "./package.json": "./package.json" };
+  "./nim_wasm_bg.wasm": "./nim_wasm_bg.wasm", "./nim_worker.js": "./nim_worker.js",
+  "./package.json": "./package.json" };
+p.files.push("nim_worker.js");
 fs.writeFileSync(f, JSON.stringify(p, null, 2) + "\n");'
 node scripts/package-size.mjs pkg

@@ -79,6 +79,7 @@ export class AccountPanel {
       token: this.field('token').value.trim(),
       customTag: this.field('customTag').value,
       authType: dynamic ? 1 : 0,
+      shareConnection: this.field('share').checked,
       onconnect: (res) => this.onconnect(res),
       ondisconnect: (err) => this.ondisconnect(err),
       onwillreconnect: (info) => this.onwillreconnect(info),
@@ -113,7 +114,8 @@ export class AccountPanel {
         this.account = options.account;
         openAccounts.set(this.account, this);
         this.log.call('NIM.getInstance', { appKey: options.appKey, account: options.account,
-          socketUrl: options.socketUrl, authType: options.authType, customTag: options.customTag });
+          socketUrl: options.socketUrl, authType: options.authType, customTag: options.customTag,
+          shareConnection: options.shareConnection });
       }
     } catch (err) {
       this.fail('connect', err);

@@ -61,18 +61,24 @@ pub fn debug(callbacks: &Callbacks, line: &str) {
 fn log(callbacks: &Callbacks, error: bool, message: &str, detail: &JsValue) {
     let message = JsValue::from_str(&concat(&["nim-wasm: ", message]));
     let level = JsValue::from_str(if error { "error" } else { "debug" });
+    log_line(callbacks, &level, &message, detail);
+}
+
+/// `logFunc(level, message, detail)`, else `console.error` (level `"error"`) or
+/// `console.log`: a line of this instance, or of a shared session's worker.
+pub fn log_line(callbacks: &Callbacks, level: &JsValue, message: &JsValue, detail: &JsValue) {
     if let Some(log) = &callbacks.log_func {
         // `detail` is `undefined` on a debug line, as an argument left out reads.
         if log
-            .call3(&JsValue::UNDEFINED, &level, &message, detail)
+            .call3(&JsValue::UNDEFINED, level, message, detail)
             .is_ok()
         {
             return;
         }
     }
-    if error {
-        web_sys::console::error_2(&message, detail);
+    if level.as_string().as_deref() == Some("error") {
+        web_sys::console::error_2(message, detail);
     } else {
-        web_sys::console::log_1(&message);
+        web_sys::console::log_1(message);
     }
 }

@@ -10,6 +10,7 @@ mod lbs;
 mod nim;
 mod options;
 mod page;
+mod remote;
 mod socket;
 mod tab_id;
 mod timer;
@@ -32,6 +33,18 @@ extern "C" {
     /// `window`; absent outside a window (in a worker).
     #[wasm_bindgen(thread_local_v2, js_name = window)]
     static WINDOW: Option<web_sys::Window>;
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `globalThis`: the window, or the worker's global scope.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL: JsValue;
+}
+
+/// `globalThis`.
+fn global() -> JsValue {
+    GLOBAL.with(Clone::clone)
 }
 
 /// The page's `window`, if there is one. One accessor, where `web_sys::window()`

@@ -10,37 +10,101 @@ use super::done::Done;
 use super::error::{ErrorCode, NimError};
 use super::instance::{drive, Instance, Lifecycle, Shared};
 use super::options::{Options, Source};
+use super::remote::{Remote, RemoteRef};
 use super::Input;
 use nim_protocol::{encoded_len, MAX_DEVICE_ID_BYTES, MAX_KICK_CUSTOM_BYTES, MAX_KICK_DEVICE_IDS};
+
+/// An instance: the session itself, or under `shareConnection` a proxy of the
+/// session a SharedWorker runs for every tab.
+#[derive(Clone)]
+enum Inner {
+    Local(Shared),
+    Remote(RemoteRef),
+}
 
 /// A live instance: its account, the JS object handed out, and the instance.
 struct Registered {
     account: String,
     object: JsValue,
-    shared: Shared,
+    inner: Inner,
 }
+
+impl Inner {
+    /// Whether `self` and `other` are the same instance.
+    fn is(&self, other: &Inner) -> bool {
+        match (self, other) {
+            (Inner::Local(a), Inner::Local(b)) => Rc::ptr_eq(a, b),
+            (Inner::Remote(a), Inner::Remote(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    fn lifecycle(&self) -> Lifecycle {
+        match self {
+            Inner::Local(shared) => shared.borrow().lifecycle,
+            Inner::Remote(remote) => remote.borrow().lifecycle,
+        }
+    }
+
+    /// The live options, the base of a merge.
+    fn options(&self) -> js_sys::Object {
+        match self {
+            Inner::Local(shared) => shared.borrow().options.clone(),
+            Inner::Remote(remote) => remote.borrow().options.clone(),
+        }
+    }
+
+    /// The callbacks, for a `done` that throws.
+    fn callbacks(&self) -> super::callbacks::Callbacks {
+        match self {
+            Inner::Local(shared) => shared.borrow().callbacks.clone(),
+            Inner::Remote(remote) => remote.borrow().callbacks.clone(),
+        }
+    }
+
+    /// `connect()`, with the options of a later `getInstance` when given.
+    fn connect(&self, options: Option<Options>) {
+        match self {
+            Inner::Local(shared) => drive(shared, Input::Connect(options)),
+            Inner::Remote(remote) => {
+                let mut remote = remote.borrow_mut();
+                if let Some(options) = options {
+                    remote.set_options(options);
+                }
+                remote.post_message("connect");
+            }
+        }
+    }
+
+    /// Starts destroying; `done` fires at the end.
+    fn destroy(&self, done: Done) {
+        match self {
+            Inner::Local(shared) => drive(shared, Input::Destroy(done)),
+            Inner::Remote(remote) => remote.borrow_mut().destroy(done),
+        }
+    }
+}
+
+use std::rc::Rc;
 
 thread_local! {
     /// One instance per account, as `NIM.getInstance` hands them out.
     static REGISTRY: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
 }
 
-fn find(account: &str) -> Option<(JsValue, Shared)> {
+fn find(account: &str) -> Option<(JsValue, Inner)> {
     REGISTRY.with(|r| {
         r.borrow()
             .iter()
             .find(|e| e.account == account)
-            .map(|e| (e.object.clone(), e.shared.clone()))
+            .map(|e| (e.object.clone(), e.inner.clone()))
     })
 }
 
-fn unregister(shared: &Shared) {
+fn unregister(inner: &Inner) {
     REGISTRY.with(|r| {
         let mut registry = r.borrow_mut();
-        if let Some(at) = registry
-            .iter()
-            .position(|e| std::rc::Rc::ptr_eq(&e.shared, shared))
-        {
+        if let Some(at) = registry.iter().position(|e| e.inner.is(inner)) {
             registry.swap_remove(at);
         }
     });
@@ -51,7 +115,7 @@ fn unregister(shared: &Shared) {
 /// them while another runs.
 #[wasm_bindgen(js_name = NIM, skip_typescript)]
 pub struct Nim {
-    shared: Shared,
+    inner: Inner,
 }
 
 #[wasm_bindgen(js_class = NIM)]
@@ -59,34 +123,41 @@ impl Nim {
     /// `NIM.getInstance(options)`: the account's instance, created and connected
     /// on first use; later calls merge `options` into it and call `connect()`.
     #[wasm_bindgen(js_name = getInstance, skip_typescript)]
-    pub fn get_instance(options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn get_instance(options: JsValue, share: JsValue) -> Result<JsValue, JsValue> {
         // Read first, with nothing borrowed: a getter of `options` is user code, and
         // may call into any instance.
         let given = Options::given(&options)?;
         let account = super::get(&given, "account")
             .as_string()
             .unwrap_or_default();
-        if let Some((object, shared)) = find(&account) {
-            let live = shared.borrow().options.clone();
-            let merged = Options::merge(&given, Some(&live), Source::MergeInstance)?;
-            drive(&shared, Input::Connect(Some(merged)));
+        if let Some((object, inner)) = find(&account) {
+            let merged = Options::merge(&given, Some(&inner.options()), Source::MergeInstance)?;
+            inner.connect(Some(merged));
             return Ok(object);
         }
         let parsed = Options::merge(&given, None, Source::GetInstance)?;
         let connect = !parsed.skip_connection_on_initialize;
-        let shared = Instance::create(parsed);
+        // `share` (face.js) is there where SharedWorker is: elsewhere the option
+        // falls back to an instance of this tab's own.
+        let inner = if parsed.share_connection && share.is_object() {
+            Inner::Remote(Remote::create(parsed, share))
+        } else {
+            Inner::Local(Instance::create(parsed))
+        };
         let object = JsValue::from(Nim {
-            shared: shared.clone(),
+            inner: inner.clone(),
         });
         REGISTRY.with(|r| {
             r.borrow_mut().push(Registered {
                 account,
                 object: object.clone(),
-                shared: shared.clone(),
+                inner: inner.clone(),
             })
         });
-        if connect {
-            drive(&shared, Input::Connect(None));
+        if let Inner::Local(shared) = &inner {
+            if connect {
+                drive(shared, Input::Connect(None));
+            }
         }
         Ok(object)
     }
@@ -97,9 +168,9 @@ impl Nim {
     pub fn rm_all_instances() -> js_sys::Promise {
         let all = REGISTRY.with(|r| std::mem::take(&mut *r.borrow_mut()));
         let promises = Array::new();
-        for (at, Registered { shared, .. }) in (0..).zip(all) {
+        for (at, Registered { inner, .. }) in (0..).zip(all) {
             let (done, promise) = Done::new(None);
-            drive(&shared, Input::Destroy(done));
+            inner.destroy(done);
             // `Array::set`, whose import serde-wasm-bindgen's arrays already bring.
             promises.set(at, promise);
         }
@@ -117,7 +188,7 @@ impl Nim {
     #[wasm_bindgen(skip_typescript)]
     pub fn connect(&self) -> Result<(), JsValue> {
         self.live()?;
-        drive(&self.shared, Input::Connect(None));
+        self.inner.connect(None);
         Ok(())
     }
 
@@ -127,14 +198,17 @@ impl Nim {
     pub fn disconnect(&self, options: JsValue) -> Result<JsValue, JsValue> {
         self.live()?;
         let (done, returned) = Done::new(done_option(&options, "disconnect")?);
-        drive(&self.shared, Input::Disconnect(done));
+        match &self.inner {
+            Inner::Local(shared) => drive(shared, Input::Disconnect(done)),
+            Inner::Remote(remote) => remote.borrow_mut().request_message("disconnect", done),
+        }
         Ok(returned)
     }
 
     /// `destroy({done})`: see [`destroy`]. Callable again after `destroy`.
     #[wasm_bindgen(skip_typescript)]
     pub fn destroy(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        destroy(&self.shared, &options)
+        destroy(&self.inner, &options)
     }
 
     /// `setOptions(options)`: applies every documented key; rejects unknown keys
@@ -144,9 +218,11 @@ impl Nim {
         self.live()?;
         // Read first, with nothing borrowed: a getter of `options` is user code.
         let given = Options::given(&options)?;
-        let live = self.shared.borrow().options.clone();
-        let parsed = Options::merge(&given, Some(&live), Source::SetOptions)?;
-        drive(&self.shared, Input::SetOptions(parsed));
+        let parsed = Options::merge(&given, Some(&self.inner.options()), Source::SetOptions)?;
+        match &self.inner {
+            Inner::Local(shared) => drive(shared, Input::SetOptions(parsed)),
+            Inner::Remote(remote) => remote.borrow_mut().set_options(parsed),
+        }
         Ok(())
     }
 
@@ -156,7 +232,10 @@ impl Nim {
         self.live()?;
         let (device_ids, custom) = kick_arguments(&options)?;
         let (done, returned) = Done::new(done_option(&options, "kick")?);
-        drive(&self.shared, Input::Kick(device_ids, custom, done));
+        match &self.inner {
+            Inner::Local(shared) => drive(shared, Input::Kick(device_ids, custom, done)),
+            Inner::Remote(remote) => remote.borrow_mut().kick(device_ids, custom, done),
+        }
         Ok(returned)
     }
 
@@ -165,21 +244,41 @@ impl Nim {
     #[wasm_bindgen(js_name = getLoginStatus, skip_typescript)]
     pub fn get_login_status(&self) -> Result<u8, JsValue> {
         self.live()?;
-        Ok(self.shared.borrow().session.status() as u8)
+        Ok(match &self.inner {
+            Inner::Local(shared) => shared.borrow().session.status() as u8,
+            Inner::Remote(remote) => remote.borrow().status(),
+        })
     }
 
     /// `isConnected()`: whether the socket is open.
     #[wasm_bindgen(js_name = isConnected, skip_typescript)]
     pub fn is_connected(&self) -> Result<bool, JsValue> {
         self.live()?;
-        Ok(self.shared.borrow().session.is_connected())
+        Ok(match &self.inner {
+            Inner::Local(shared) => shared.borrow().session.is_connected(),
+            Inner::Remote(remote) => remote.borrow().is_connected(),
+        })
     }
 
     /// `getLoginPorts()`: the account's other devices online now.
     #[wasm_bindgen(js_name = getLoginPorts, skip_typescript)]
     pub fn get_login_ports(&self) -> Result<JsValue, JsValue> {
         self.live()?;
-        Ok(super::to_js(self.shared.borrow().session.login_ports()))
+        Ok(match &self.inner {
+            Inner::Local(shared) => super::to_js(shared.borrow().session.login_ports()),
+            Inner::Remote(remote) => remote.borrow().login_ports(),
+        })
+    }
+
+    /// The page of a shared session's tabs, for its worker (not part of the API):
+    /// `visible` when any tab is, and the browser's connectivity.
+    #[wasm_bindgen(js_name = __page, skip_typescript)]
+    pub fn page(&self, visible: bool, online: bool) {
+        use super::page::PageEvent;
+        if let Inner::Local(shared) = &self.inner {
+            drive(shared, Input::Page(PageEvent::Visible(visible)));
+            drive(shared, Input::Page(PageEvent::Online(online)));
+        }
     }
 }
 
@@ -188,38 +287,43 @@ impl Nim {
 /// left logged in behind an object nobody can reach.
 impl Drop for Nim {
     fn drop(&mut self) {
-        if self.shared.borrow().lifecycle == Lifecycle::Live {
-            unregister(&self.shared);
+        if self.inner.lifecycle() == Lifecycle::Live {
+            unregister(&self.inner);
             let (done, _) = Done::new(None);
-            drive(&self.shared, Input::Destroy(done));
+            self.inner.destroy(done);
         }
     }
 }
 
 impl Nim {
     /// Only `destroy` may be called after `destroy`.
-    fn live(&self) -> Result<(), NimError> {
-        if self.shared.borrow().lifecycle == Lifecycle::Live {
+    fn live(&self) -> Result<(), JsValue> {
+        if let Inner::Remote(remote) = &self.inner {
+            if let Some(refused) = &remote.borrow().refused {
+                return Err(refused.clone());
+            }
+        }
+        if self.inner.lifecycle() == Lifecycle::Live {
             return Ok(());
         }
         Err(NimError::new(
             ErrorCode::Destroyed,
             "this NIM instance was destroyed; call NIM.getInstance for a new one",
-        ))
+        )
+        .into())
     }
 }
 
 /// `destroy({done})`: logs out, silences the callbacks and leaves the registry;
 /// every call's `done` fires, later calls of other methods throw.
-fn destroy(shared: &Shared, options: &JsValue) -> Result<JsValue, JsValue> {
+fn destroy(inner: &Inner, options: &JsValue) -> Result<JsValue, JsValue> {
     let (done, returned) = Done::new(done_option(options, "destroy")?);
-    if shared.borrow().lifecycle == Lifecycle::Destroyed {
-        let callbacks = shared.borrow().callbacks.clone();
-        done.succeed(&callbacks, &JsValue::UNDEFINED);
+    if inner.lifecycle() == Lifecycle::Destroyed {
+        done.succeed(&inner.callbacks(), &JsValue::UNDEFINED);
         return Ok(returned);
     }
-    unregister(shared);
-    drive(shared, Input::Destroy(done));
+    unregister(inner);
+    inner.destroy(done);
     Ok(returned)
 }
 

@@ -60,6 +60,8 @@ struct OptionValues {
     device_id: Option<String>,
     is_fixed_device_id: Option<bool>,
     debug: Option<bool>,
+    share_connection: Option<bool>,
+    shared_worker_url: Option<String>,
 }
 
 /// The options read from the merged object itself instead of through serde: the
@@ -122,6 +124,10 @@ pub struct Options {
     pub skip_connection_on_initialize: bool,
     /// Whether the device id is the page's per-tab id (see `tab_id`).
     pub tab_device_id: bool,
+    /// `shareConnection`: one session for every tab of the browser profile.
+    pub share_connection: bool,
+    /// `sharedWorkerUrl`: where that session's worker is loaded from, when set.
+    pub shared_worker_url: Option<String>,
 }
 
 impl Options {
@@ -232,10 +238,22 @@ impl Options {
         } else if c.lbs_url.is_none() && c.default_links.is_empty() {
             c.socket_url = same_origin_socket_url();
         }
+        // Where SharedWorker is missing the option falls back to a tab of its own.
+        let share_asked = o.share_connection.unwrap_or(false);
+        let share_connection = share_asked && get(&super::global(), "SharedWorker").is_function();
+        // A function cannot be called across tabs: the shared session's retries
+        // could not wait for it.
+        if share_asked && callbacks.reconnect_delay_provider.is_some() {
+            return Err(NimError::new(
+                ErrorCode::InvalidOption,
+                "option `reconnectDelayProvider` cannot be combined with `shareConnection`",
+            ));
+        }
         // Every rule holds: the device id may now be read from or written to storage.
+        // A shared session's id is the browser's (localStorage), as its tabs share it.
         let (id, tab_device_id) = device_id::resolve(
             o.device_id.as_deref(),
-            o.is_fixed_device_id.unwrap_or(false),
+            o.is_fixed_device_id.unwrap_or(false) || share_connection,
         );
         c.device_id = id;
         c.secure_page = page_protocol().as_deref() == Some("https:");
@@ -249,6 +267,8 @@ impl Options {
             merged,
             skip_connection_on_initialize: o.skip_connection_on_initialize.unwrap_or(false),
             tab_device_id,
+            share_connection,
+            shared_worker_url: o.shared_worker_url,
         })
     }
 }
@@ -274,6 +294,8 @@ fn read(merged: &Object) -> Result<OptionValues, NimError> {
         device_id: value(merged, "deviceId")?,
         is_fixed_device_id: value(merged, "isFixedDeviceId")?,
         debug: value(merged, "debug")?,
+        share_connection: value(merged, "shareConnection")?,
+        shared_worker_url: value(merged, "sharedWorkerUrl")?,
     })
 }
 
@@ -286,7 +308,7 @@ fn value<T: DeserializeOwned>(merged: &Object, key: &str) -> Result<Option<T>, N
 extern "C" {
     /// `Object.keys(object)`, which a Proxy's `ownKeys` trap can make throw.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn own_keys(object: &Object) -> Result<js_sys::Array, JsValue>;
+    pub(super) fn own_keys(object: &Object) -> Result<js_sys::Array, JsValue>;
 }
 
 /// Checks that option `name` is documented.
@@ -305,10 +327,10 @@ fn page_protocol() -> Option<String> {
     location("protocol")
 }
 
-/// `location[key]` of the page, as a string.
+/// `location[key]` of the page, as a string: the window's location, or in the
+/// worker of a shared session the worker's, which has the page's origin.
 fn location(key: &str) -> Option<String> {
-    let window = super::window()?;
-    let location = get(&window, "location");
+    let location = get(&super::global(), "location");
     get(&location, key).as_string()
 }
 
@@ -325,8 +347,7 @@ fn same_origin_socket_url() -> String {
 
 /// The browser's user agent, cut to what the server accepts, as the login's `os`.
 fn user_agent() -> String {
-    let agent = super::window()
-        .and_then(|w| get(&get(&w, "navigator"), "userAgent").as_string())
-        .unwrap_or_default();
+    let navigator = get(&super::global(), "navigator");
+    let agent = get(&navigator, "userAgent").as_string().unwrap_or_default();
     truncate_bytes(agent, nim_protocol::MAX_OS_BYTES)
 }

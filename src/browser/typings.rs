@@ -138,6 +138,14 @@ export interface NIMOptions {
   deviceId?: string;
   /** One device id per browser (localStorage) instead of one per tab. */
   isFixedDeviceId?: boolean;
+  /** One connection, and one device, for every tab of this browser profile using
+   *  the same `appKey` and `account`, run by a SharedWorker (`nim_worker.js`); where
+   *  SharedWorker is missing, the tab's own as without it. Not together with
+   *  `reconnectDelayProvider`. */
+  shareConnection?: boolean;
+  /** The URL of the `shareConnection` worker, on the page's origin (default: the
+   *  package's `nim_worker.js`), e.g. a file that imports it from a CDN. */
+  sharedWorkerUrl?: string;
   onconnect?: ((info: NIMConnectInfo) => void) | null;
   ondisconnect?: ((event: NIMDisconnectEvent) => void) | null;
   /** May return a Promise; with `authType: 1` the retry waits for it. */

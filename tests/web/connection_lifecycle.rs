@@ -86,11 +86,14 @@ async fn a_callback_may_disconnect_inside_onconnect() {
     let onconnect = Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(move |info, _| {
         record("onconnect", info);
         // The same instance, fetched again from inside its own callback.
-        let nim = nim_wasm::browser::Nim::get_instance(object(&[
-            ("appKey", "testapp".into()),
-            ("account", account_for_closure.as_str().into()),
-            ("token", "tok".into()),
-        ]));
+        let nim = nim_wasm::browser::Nim::get_instance(
+            object(&[
+                ("appKey", "testapp".into()),
+                ("account", account_for_closure.as_str().into()),
+                ("token", "tok".into()),
+            ]),
+            JsValue::UNDEFINED,
+        );
         if let Ok(nim) = nim {
             let _ = call(&nim, "disconnect", &[]);
         }

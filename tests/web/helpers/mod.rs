@@ -63,7 +63,7 @@ pub fn set(object: &JsValue, key: &str, value: JsValue) {
 
 /// `NIM.getInstance(options)`.
 pub fn get_instance(options: &JsValue) -> Result<JsValue, JsValue> {
-    nim_wasm::browser::Nim::get_instance(options.clone())
+    nim_wasm::browser::Nim::get_instance(options.clone(), JsValue::UNDEFINED)
 }
 
 /// Destroys every instance, so each test starts from an empty registry.
