@@ -5,6 +5,8 @@ import init, { NIM } from 'nim-wasm';
 const params = new URLSearchParams(location.search);
 const appKey = params.get('appKey') || 'demo';
 const account = params.get('account') || 'vite-user';
+// `?share`: every tab of this browser shares one connection (a SharedWorker Vite bundles).
+const shareConnection = params.has('share');
 const statusEl = document.getElementById('status');
 const logEl = document.getElementById('log');
 document.getElementById('account').textContent = account;
@@ -32,6 +34,7 @@ async function main() {
     appKey,
     account,
     token,
+    shareConnection,
     onconnect: (res) => { log('onconnect', res); show('logged in', 1); },
     ondisconnect: (err) => { log('ondisconnect', err); show(`logged out (${err.code})`, 0); },
     onwillreconnect: (info) => { log('onwillreconnect', info); show('waiting to reconnect', 3); },

@@ -112,6 +112,28 @@ where
     Some((alive, slot))
 }
 
+/// Removes connection `conn` of `account` from the registry, which tells the
+/// account's other devices. A client that went away on its own (`gone`: no logout,
+/// no close of the server's) stays listed for `reconnect_grace` first: a page that
+/// reloads, or a shared worker that restarts, logs in again with the same device id
+/// within it, and that login replaces the old connection with one push to the
+/// other devices, instead of an offline push and an online one.
+pub(crate) async fn remove(shared: &Arc<Shared>, app: &str, account: &str, conn: u64, gone: bool) {
+    let grace = shared.config.limits.reconnect_grace;
+    if !gone || grace.is_zero() {
+        shared.sessions.remove(app, account, conn).await;
+        return;
+    }
+    let (shared, app, account) = (Arc::clone(shared), app.to_owned(), account.to_owned());
+    // Not the connection's task, which ends now (its socket and slot go with it).
+    // At shutdown the task dies with the runtime: the process's sessions go with it
+    // (in memory), or the node leaves the cluster, which removes them.
+    tokio::spawn(async move {
+        tokio::time::sleep(grace).await;
+        shared.sessions.remove(&app, &account, conn).await;
+    });
+}
+
 /// Sends a close frame and waits briefly for the peer's.
 pub(crate) async fn close<S>(socket: &mut S, shared: &Shared, code: CloseCode, reason: &'static str)
 where
@@ -144,7 +166,7 @@ where
 }
 
 struct Connection<'a> {
-    shared: &'a Shared,
+    shared: &'a Arc<Shared>,
     peer: SocketAddr,
     session: Option<Session>,
     /// Login timeout before login, then the idle timeout from the last frame heard.
@@ -159,10 +181,8 @@ impl Connection<'_> {
     {
         let (shared, peer) = (self.shared, self.peer);
         if let Some(session) = &self.session {
-            shared
-                .sessions
-                .remove(&session.app, &session.account, session.conn)
-                .await;
+            let gone = matches!(ending, Ending::PeerGone(_));
+            remove(shared, &session.app, &session.account, session.conn, gone).await;
         }
         let (conn, account) = match &self.session {
             Some(session) => (session.conn, session.account.as_str()),

@@ -71,6 +71,13 @@ impl Socket {
 
     /// Sends `message` as one JSON text frame.
     pub fn send(&self, message: &ClientMessage) -> Result<(), JsValue> {
+        // A socket already closing or closed (its opening can be handled late, after
+        // a busy main thread or the wait for the tab's id) drops the frame: its
+        // `close` event follows and reports the end, while `send` would only log an
+        // error in the console.
+        if get(&self.ws, "readyState").as_f64() != Some(1.0) {
+            return Ok(());
+        }
         let value = serde_wasm_bindgen::to_value(message)?;
         let text = stringify(&value)?;
         invoke(&self.ws, "send", &text, &JsValue::UNDEFINED).map(drop)

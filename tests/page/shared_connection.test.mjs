@@ -249,6 +249,10 @@ test('a crashed tab changes nothing for the others; the worker killed: every tab
       return ports.length === 1 && ports[0].deviceId === id && ports;
     }, deviceId);
     assert.equal((await ports.jsonValue()).length, 1, 'still one device, with the same id');
+    // The new login came within the server's reconnect grace: one push replaced the
+    // old connection with the new one.
+    const after = (await events(other, 'onloginportschange')).slice(pushes);
+    assert.deepEqual(after.map((push) => push.map((p) => p.online)), [[false, true]], JSON.stringify(after));
   });
 });
 

@@ -21,3 +21,20 @@ test('the Vite build bundles the SDK with its .wasm and logs in', { timeout: TES
     assert.match(await page.locator('#log').textContent(), /onconnect/);
   }, { ready: '#status' });
 });
+
+test('with ?share two tabs of the Vite build share one connection through the bundled worker', { timeout: TEST_MS }, async () => {
+  const assets = readdirSync(join(DIST, 'assets'));
+  assert.ok(assets.some((f) => /^nim_worker.*\.js$/.test(f)), `the worker in dist/assets: ${assets}`);
+  await withPages(world, 'vite-example-share', async (open) => {
+    const url = `?account=${uniqueAccount('vite')}&share`;
+    const first = await open(url);
+    const second = await first.context().newPage();
+    await second.goto(`${world.url}/${url}`);
+    const ids = [];
+    for (const page of [first, second]) {
+      await page.locator('#status[data-status="1"]').waitFor({ timeout: STEP_MS });
+      ids.push((await page.locator('#log').textContent()).match(/onconnect .*"connectionId":"(\d+)"/)[1]);
+    }
+    assert.equal(ids[0], ids[1], 'one connection for both tabs');
+  }, { ready: '#status' });
+});

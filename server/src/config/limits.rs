@@ -68,6 +68,13 @@ pub struct Limits {
     /// How long a closing connection waits for the peer's close frame.
     #[serde(rename = "close_grace_ms", with = "millis")]
     pub close_grace: Duration,
+    /// How long the device of a client that went away on its own (no logout, no
+    /// close of the server's) stays listed: a login of the same device id within
+    /// it replaces it with one push to the other devices (a page reload, a shared
+    /// worker's restart); after it, the other devices hear it went offline. 0 tells
+    /// them at once.
+    #[serde(rename = "reconnect_grace_ms", with = "millis")]
+    pub reconnect_grace: Duration,
     /// Commands (pushes, kicks) queued for one connection that its client has not
     /// read yet; one more closes the connection with 4009 (`outbox`).
     pub outbox_capacity: usize,
@@ -98,6 +105,7 @@ impl Default for Limits {
             login_failures_per_account: 10,
             curtime_skew: Duration::from_secs(300),
             close_grace: Duration::from_secs(1),
+            reconnect_grace: Duration::from_secs(3),
             outbox_capacity: 256,
             http_header_timeout: Duration::from_secs(10),
             http_body_timeout: Duration::from_secs(10),

@@ -98,7 +98,7 @@ async fn tick(keepalive: &mut Option<Interval>) {
 }
 
 struct Edge<'a> {
-    shared: &'a Shared,
+    shared: &'a Arc<Shared>,
     peer: SocketAddr,
     wire: Wire,
     session: Option<Session>,
@@ -370,9 +370,15 @@ impl Edge<'_> {
         S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
     {
         if let Some(session) = self.session.take() {
-            (self.shared.sessions)
-                .remove(&session.app, &session.account, session.conn)
-                .await;
+            let gone = matches!(ending, Ending::PeerGone(_));
+            ws::remove(
+                self.shared,
+                &session.app,
+                &session.account,
+                session.conn,
+                gone,
+            )
+            .await;
         }
         match ending {
             Ending::Close(code, reason) => {

@@ -213,7 +213,9 @@ async fn a_device_whose_login_reply_cannot_be_sent_is_not_listed() {
         peer
     };
     drop(from_server);
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The device of a client gone without a logout stays listed for the grace.
+    let grace = crate::config::Limits::default().reconnect_grace;
+    tokio::time::sleep(grace + Duration::from_secs(1)).await;
 
     let mut second = connect(&harness);
     second.send(&login_as("second", 30_000));
@@ -226,4 +228,57 @@ async fn a_device_whose_login_reply_cannot_be_sent_is_not_listed() {
         Vec::<&str>::new(),
         "the broken device is still listed"
     );
+}
+
+/// Logs `device_id` in and returns its peer once its `loginOk` arrived.
+async fn logged_in(harness: &Harness, device_id: &str) -> Peer {
+    let mut peer = connect(harness);
+    peer.send(&login_as(device_id, 30_000));
+    assert!(matches!(
+        peer.expect_message().await,
+        ServerMessage::LoginOk(_)
+    ));
+    peer
+}
+
+/// The next `loginPorts` push of `peer`: each entry's device id and `online`.
+async fn next_push(peer: &mut Peer) -> Vec<(String, bool)> {
+    loop {
+        if let ServerMessage::LoginPorts(change) = peer.expect_message().await {
+            return change
+                .ports
+                .into_iter()
+                .map(|p| (p.device_id, p.online))
+                .collect();
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_back_within_the_grace_is_one_push_and_one_that_stays_away_goes_offline_after_it()
+{
+    let harness = harness().await;
+    let grace = crate::config::Limits::default().reconnect_grace;
+    let mut watcher = logged_in(&harness, "watcher").await;
+    // A page whose socket vanished (no logout), and that logs in again at once with
+    // its device id, as after a reload or a shared worker's restart: one push that
+    // replaces the old connection.
+    let gone = logged_in(&harness, "tab").await;
+    assert_eq!(next_push(&mut watcher).await, [("tab".to_owned(), true)]);
+    drop(gone);
+    tokio::time::sleep(grace / 3).await;
+    let back = logged_in(&harness, "tab").await;
+    assert_eq!(
+        next_push(&mut watcher).await,
+        [("tab".to_owned(), false), ("tab".to_owned(), true)],
+        "one push: the old connection out, the new one in"
+    );
+    // A page that stays away is reported offline once the grace ran out, not before.
+    drop(back);
+    tokio::time::sleep(grace - Duration::from_millis(100)).await;
+    assert!(
+        watcher.from_server.try_recv().is_err(),
+        "nothing within the grace"
+    );
+    assert_eq!(next_push(&mut watcher).await, [("tab".to_owned(), false)]);
 }
