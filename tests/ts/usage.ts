@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     defaultLink: ['example.test:443', 'wss://example.test/ws'],
     deviceId: 'device-1',
     isFixedDeviceId: false,
+    shareConnection: false,
+    sharedWorkerUrl: '/nim-worker.js',
     onconnect(info: NIMConnectInfo) {
       const id: string = info.connectionId;
       console.log(id, info.lastLoginDeviceId, info.ip, info.port, info.country, info.customTag);
@@ -122,3 +124,12 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+// One connection for every tab of the browser; its worker from the page's origin.
+export const shared: NIM = NIM.getInstance({
+  appKey: 'demo',
+  account: 'bob',
+  token: 'token',
+  shareConnection: true,
+  sharedWorkerUrl: new URL('/nim-worker.js', location.href).href,
+});
