@@ -27,14 +27,15 @@ export function requirePkg() {
 /** Spawns nim-server serving `www`; resolves to `{url, stop(), log()}` once it prints its address. */
 /**
  * `listen` defaults to a free port; `dataDir` (kept afterwards) lets a restarted
- * server find the accounts of an earlier one, else a temporary folder is used.
+ * server find the accounts of an earlier one, else a temporary folder is used;
+ * `args` are more command-line arguments.
  */
-export async function startServer({ www = join(ROOT, 'www'), listen = '127.0.0.1:0', dataDir, timeoutMs = 20000 } = {}) {
+export async function startServer({ www = join(ROOT, 'www'), listen = '127.0.0.1:0', dataDir, timeoutMs = 20000, args = [] } = {}) {
   requirePkg();
   const data = dataDir || mkdtempSync(join(tmpdir(), 'nim-page-'));
   const child = spawn(serverBinary(), [
     '--listen', listen, '--dev', '--app', `${APP_KEY}:demosecret`,
-    '--www', www, '--pkg', PKG, '--data', join(data, 'nim.sqlite'),
+    '--www', www, '--pkg', PKG, '--data', join(data, 'nim.sqlite'), ...args,
   ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' } });
   let output = '';
   const collect = (chunk) => { output += chunk; };

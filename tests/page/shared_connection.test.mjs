@@ -27,6 +27,10 @@ test('three tabs are one device for the other devices', { timeout: TEST_MS }, as
     assert.equal(ports.length, 1, JSON.stringify(ports));
     const seen = (await tabs[2].evaluate(() => window.__sdk.nim.getLoginPorts())).map((p) => p.deviceId);
     assert.equal(seen.length, 1);
+    // The last tab joined a session already logged in: its first `onloginportschange`
+    // is the full list, the other device only (never a tab).
+    const [joined] = await events(tabs[2], 'onloginportschange');
+    assert.deepEqual(joined.map((p) => [p.deviceId, p.online]), [[seen[0], true]]);
   });
 });
 
