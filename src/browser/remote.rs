@@ -71,7 +71,8 @@ fn message(t: &str) -> Object {
 }
 
 /// The options to send: every one but the functions, which cannot be cloned into
-/// the worker; an absent `socketUrl` becomes this page's default address.
+/// the worker, and `deviceId` as resolved here. (Without `socketUrl`, the worker's
+/// default address is this page's: the worker has the page's origin.)
 fn plain(options: &Options) -> Object {
     let plain = Object::new();
     for key in Object::keys(&options.merged).iter() {

@@ -87,10 +87,11 @@ function reply(port, id, promise) {
   );
 }
 
-/** The options for the instance: the tab's, with the worker's own callbacks. */
+/** A tab's options for the instance: the session's device id, and its debug lines
+ *  always on (each tab shows them only if it has `debug` itself). */
 function own(options) {
   const { account, shareConnection, sharedWorkerUrl, ...rest } = options;
-  return { ...rest, deviceId };
+  return { ...rest, deviceId, debug: true };
 }
 
 const relay = (name) => (arg) => {
@@ -104,7 +105,6 @@ function create(options) {
     ...own(options),
     account: options.account,
     skipConnectionOnInitialize: true,
-    debug: true,
     logFunc: (level, message, detail) => {
       all({ t: 'log', level, message, detail });
       sync();
