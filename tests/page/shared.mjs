@@ -1,7 +1,8 @@
 // Helpers of the `shareConnection` page tests: a recording instance in a page (its
 // callbacks' payloads in `window.__sdk.events`), waiting for its events, and more
 // tabs of one browser profile (one Playwright context).
-import { STEP_MS } from './harness.mjs';
+import { STEP_MS, uniqueAccount } from './harness.mjs';
+import { devToken } from './sdk_in_page.mjs';
 
 /**
  * Starts a recording instance of `account` in `page` with `options`; resolves once
@@ -55,3 +56,28 @@ export async function newTab(context, url) {
 
 /** `nim.getLoginStatus()` in `page`. */
 export const status = (page) => page.evaluate(() => window.__sdk.nim.getLoginStatus());
+
+/** A new account of the app `demo` and a dev token for it. */
+export async function newAccount(url) {
+  const account = uniqueAccount('shared');
+  return { account, token: await devToken(url, account) };
+}
+
+/** Another device of `account` (a browser context of its own), logged in. */
+export async function otherDevice(open, { account, token }, options = {}) {
+  const page = await open();
+  await start(page, account, token, options);
+  return page;
+}
+
+/**
+ * `count` tabs of one new browser profile, each logged in to `account` with
+ * `shareConnection: true` and `options`, in order.
+ */
+export async function sharedTabs(open, url, { account, token }, count, options = {}) {
+  const first = await open();
+  const tabs = [first];
+  while (tabs.length < count) tabs.push(await newTab(first.context(), url));
+  for (const tab of tabs) await start(tab, account, token, { shareConnection: true, ...options });
+  return tabs;
+}

@@ -4,20 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Panel, TEST_MS, uniqueAccount, useWorld, withPages } from './harness.mjs';
-import { devToken } from './sdk_in_page.mjs';
-import { events, newTab, start, status, waitFor } from './shared.mjs';
+import { events, newAccount, newTab, otherDevice, sharedTabs, start, status, waitFor } from './shared.mjs';
 
 const world = useWorld();
 
 test('three tabs are one device for the other devices', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-three-tabs', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const other = await open();
-    await start(other, account, token);
-    const first = await open();
-    const tabs = [first, await newTab(first.context(), world.url), await newTab(first.context(), world.url)];
-    for (const tab of tabs) await start(tab, account, token, { shareConnection: true });
+    const login = await newAccount(world.url);
+    const other = await otherDevice(open, login);
+    const tabs = await sharedTabs(open, world.url, login, 3);
     const ids = [];
     for (const tab of tabs) ids.push((await waitFor(tab, 'onconnect')).connectionId);
     assert.equal(new Set(ids).size, 1, `one connectionId: ${ids}`);
@@ -36,14 +31,9 @@ test('three tabs are one device for the other devices', { timeout: TEST_MS }, as
 
 test('closing tabs: the creator changes nothing, the last one is one offline push', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-close-tabs', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const other = await open();
-    await start(other, account, token);
-    const creator = await open();
-    const second = await newTab(creator.context(), world.url);
-    await start(creator, account, token, { shareConnection: true });
-    await start(second, account, token, { shareConnection: true });
+    const login = await newAccount(world.url);
+    const other = await otherDevice(open, login);
+    const [creator, second] = await sharedTabs(open, world.url, login, 2);
     await waitFor(other, 'onloginportschange');
     const before = (await events(other, 'onloginportschange')).length;
     await creator.close();
@@ -60,17 +50,11 @@ test('closing tabs: the creator changes nothing, the last one is one offline pus
 
 test('kick from one tab settles only its Promise; kicked by another device reaches every tab', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-kick', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const other = await open();
-    await start(other, account, token);
-    const one = await open();
-    const two = await newTab(one.context(), world.url);
-    await start(one, account, token, { shareConnection: true });
-    await start(two, account, token, { shareConnection: true });
+    const login = await newAccount(world.url);
+    const other = await otherDevice(open, login);
+    const [one, two] = await sharedTabs(open, world.url, login, 2);
     // From tab one, the shared device kicks a third device.
-    const victim = await open();
-    await start(victim, account, token, { customTag: 'victim' });
+    const victim = await otherDevice(open, login, { customTag: 'victim' });
     const handle = await one.waitForFunction(() => window.__sdk.nim.getLoginPorts().find((p) => p.customTag === 'victim'));
     const target = (await handle.jsonValue()).deviceId;
     const result = await one.evaluate(async (id) => window.__sdk.nim.kick({ deviceIds: [id] }), target);
@@ -94,12 +78,8 @@ test('kick from one tab settles only its Promise; kicked by another device reach
 
 test('disconnect in one tab reaches every tab; connect in another logs in again', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-disconnect', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const one = await open();
-    const two = await newTab(one.context(), world.url);
-    await start(one, account, token, { shareConnection: true });
-    await start(two, account, token, { shareConnection: true });
+    const login = await newAccount(world.url);
+    const [one, two] = await sharedTabs(open, world.url, login, 2);
     await one.evaluate(() => window.__sdk.nim.disconnect());
     for (const tab of [one, two]) assert.equal((await waitFor(tab, 'ondisconnect')).code, 'logout');
     assert.equal(await two.evaluate(() => window.__sdk.nim.getLoginStatus()), 0);
@@ -110,14 +90,9 @@ test('disconnect in one tab reaches every tab; connect in another logs in again'
 
 test('destroy detaches one tab; the last one logs the device out', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-destroy', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const other = await open();
-    await start(other, account, token);
-    const one = await open();
-    const two = await newTab(one.context(), world.url);
-    await start(one, account, token, { shareConnection: true });
-    await start(two, account, token, { shareConnection: true });
+    const login = await newAccount(world.url);
+    const other = await otherDevice(open, login);
+    const [one, two] = await sharedTabs(open, world.url, login, 2);
     await waitFor(other, 'onloginportschange');
     await one.evaluate(() => window.__sdk.nim.destroy());
     await new Promise((r) => setTimeout(r, 1500));
@@ -131,10 +106,9 @@ test('destroy detaches one tab; the last one logs the device out', { timeout: TE
 
 test('without SharedWorker the option falls back to a device per tab', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-fallback', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const other = await open();
-    await start(other, account, token);
+    const login = await newAccount(world.url);
+    const { account, token } = login;
+    const other = await otherDevice(open, login);
     const one = await open();
     await one.context().addInitScript(() => { delete window.SharedWorker; });
     await one.reload();
@@ -148,8 +122,8 @@ test('without SharedWorker the option falls back to a device per tab', { timeout
 
 test('an explicit deviceId other than the shared one is a typed error in that tab', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-device-id', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
+    const login = await newAccount(world.url);
+    const { account, token } = login;
     const one = await open();
     const two = await newTab(one.context(), world.url);
     await start(one, account, token, { shareConnection: true, deviceId: 'first-device' });
@@ -170,10 +144,9 @@ test('an explicit deviceId other than the shared one is a typed error in that ta
 
 test('login-time options: the last tab to set them wins at the next login; callbacks stay per tab', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-set-options', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const other = await open();
-    await start(other, account, token);
+    const login = await newAccount(world.url);
+    const { account, token } = login;
+    const other = await otherDevice(open, login);
     const one = await open();
     const two = await newTab(one.context(), world.url);
     await start(one, account, token, { shareConnection: true, customTag: 'first' });
@@ -198,8 +171,8 @@ test('login-time options: the last tab to set them wins at the next login; callb
 
 test('debug lines of the shared session reach the logFunc of every tab with debug', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-logs', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
+    const login = await newAccount(world.url);
+    const { account, token } = login;
     const one = await open();
     const two = await newTab(one.context(), world.url);
     // Nothing listens there: each attempt fails, and the session logs why.
@@ -218,14 +191,9 @@ test('debug lines of the shared session reach the logFunc of every tab with debu
 
 test('a crashed tab changes nothing for the others; the worker killed: every tab logs in again, same device', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-crash', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const other = await open();
-    await start(other, account, token);
-    const one = await open();
-    const two = await newTab(one.context(), world.url);
-    const three = await newTab(one.context(), world.url);
-    for (const tab of [one, two, three]) await start(tab, account, token, { shareConnection: true });
+    const login = await newAccount(world.url);
+    const other = await otherDevice(open, login);
+    const [one, two, three] = await sharedTabs(open, world.url, login, 3);
     await waitFor(other, 'onloginportschange');
     const deviceId = (await other.evaluate(() => window.__sdk.nim.getLoginPorts()))[0].deviceId;
     const pushes = (await events(other, 'onloginportschange')).length;

@@ -4,10 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { launchBrowser, TEST_MS, uniqueAccount, withPages } from './harness.mjs';
+import { launchBrowser, TEST_MS, withPages } from './harness.mjs';
 import { startServer } from './server.mjs';
-import { devToken } from './sdk_in_page.mjs';
-import { events, newTab, start, status, waitFor } from './shared.mjs';
+import { events, newAccount, sharedTabs, start, status, waitFor } from './shared.mjs';
 
 /** A free loopback port. */
 function freePort() {
@@ -35,12 +34,8 @@ test('allowed origin: two tabs share the worker loaded from sharedWorkerUrl', { 
   const w = await world((port) => `http://127.0.0.1:${port}`);
   try {
     await withPages(w, 'shared-origin-allowed', async (open) => {
-      const account = uniqueAccount('shared');
-      const token = await devToken(w.url, account);
-      const one = await open();
-      const two = await newTab(one.context(), w.url);
-      const options = { shareConnection: true, sharedWorkerUrl: '/pkg/nim_worker.js?from=option' };
-      for (const tab of [one, two]) await start(tab, account, token, options);
+      const options = { sharedWorkerUrl: '/pkg/nim_worker.js?from=option' };
+      const [one, two] = await sharedTabs(open, w.url, await newAccount(w.url), 2, options);
       const ids = [];
       for (const tab of [one, two]) ids.push((await waitFor(tab, 'onconnect')).connectionId);
       assert.equal(ids[0], ids[1], 'one connection');
@@ -58,8 +53,7 @@ test('another origin only: the shared worker is refused as a tab would be', { ti
   const w = await world(() => 'http://app.example.test');
   try {
     await withPages(w, 'shared-origin-refused', async (open) => {
-      const account = uniqueAccount('shared');
-      const token = await devToken(w.url, account);
+      const { account, token } = await newAccount(w.url);
       const one = await open();
       await start(one, account, token, { shareConnection: true }, false);
       await waitFor(one, 'onwillreconnect');

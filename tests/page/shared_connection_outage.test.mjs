@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './server.mjs';
-import { TEST_MS, uniqueAccount, useWorld, withPages } from './harness.mjs';
-import { devToken, setHidden } from './sdk_in_page.mjs';
-import { events, newTab, start, status, waitFor } from './shared.mjs';
+import { TEST_MS, useWorld, withPages } from './harness.mjs';
+import { setHidden } from './sdk_in_page.mjs';
+import { events, newAccount, sharedTabs, status, waitFor } from './shared.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'nim-page-shared-'));
 const world = useWorld({ dataDir });
@@ -26,11 +26,7 @@ async function outage() {
 
 test('retries wait while every tab is hidden, and start when one is shown', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-hidden', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const one = await open();
-    const two = await newTab(one.context(), world.url);
-    for (const tab of [one, two]) await start(tab, account, token, { shareConnection: true });
+    const [one, two] = await sharedTabs(open, world.url, await newAccount(world.url), 2);
     await setHidden(one, true);
     const restart = await outage();
     // One tab still visible: the session retries again and again.
@@ -49,11 +45,8 @@ test('retries wait while every tab is hidden, and start when one is shown', { ti
 
 test('with authType 1 one live tab answers onwillreconnect; if it closes, the next one does', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-auth-type', async (open) => {
-    const account = uniqueAccount('shared');
-    const token = await devToken(world.url, account);
-    const one = await open();
-    const two = await newTab(one.context(), world.url);
-    for (const tab of [one, two]) await start(tab, account, token, { shareConnection: true, authType: 1, gate: true });
+    const login = await newAccount(world.url);
+    const [one, two] = await sharedTabs(open, world.url, login, 2, { authType: 1, gate: true });
     const restart = await outage();
     await waitFor(one, 'onwillreconnect');
     await waitFor(two, 'onwillreconnect');
