@@ -12,14 +12,16 @@ pub const STORAGE_KEY: &str = "nim-wasm:deviceId";
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The device id for these options, and whether it is the tab's, which may change
-/// until the page has claimed it. `isFixedDeviceId` without localStorage (private
-/// modes, sandboxed frames) falls back to the tab's id.
-pub fn resolve(explicit: Option<&str>, fixed: bool) -> (String, bool) {
+/// until the page has claimed it. `kept` names the localStorage item of an id kept
+/// for the browser: [`STORAGE_KEY`] for `isFixedDeviceId`, one per appKey + account
+/// for `shareConnection`. Without localStorage (private modes, sandboxed frames)
+/// that falls back to the tab's id.
+pub fn resolve(explicit: Option<&str>, kept: Option<&str>) -> (String, bool) {
     if let Some(id) = explicit {
         return (id.to_owned(), false);
     }
-    match fixed.then(|| storage("localStorage")).flatten() {
-        Some(storage) => (stored(&storage), false),
+    match kept.zip(storage("localStorage")) {
+        Some((key, storage)) => (stored(&storage, key), false),
         None => (super::tab_id::current(), true),
     }
 }
@@ -31,14 +33,14 @@ pub fn storage(name: &str) -> Option<JsValue> {
         .filter(|s| !s.is_undefined() && !s.is_null())
 }
 
-/// The id kept in `storage`, or a new one stored there; a new one each time when
-/// `storage` is not a storage.
+/// The id kept in `storage` under `key`, or a new one stored there; a new one each
+/// time when `storage` is not a storage.
 ///
 /// `getItem` and `setItem` are called through [`invoke`](super::invoke), the
 /// function call every callback already uses, rather than as two more imports in
 /// the JS glue.
-pub fn stored(storage: &JsValue) -> String {
-    let kept = super::invoke(storage, "getItem", &STORAGE_KEY.into(), &JsValue::UNDEFINED);
+pub fn stored(storage: &JsValue, key: &str) -> String {
+    let kept = super::invoke(storage, "getItem", &key.into(), &JsValue::UNDEFINED);
     if let Some(id) = kept.ok().and_then(|id| id.as_string()) {
         // An id the server would refuse (written by someone else) is replaced.
         if crate::core::config::check_device_id(&id).is_ok() {
@@ -46,13 +48,14 @@ pub fn stored(storage: &JsValue) -> String {
         }
     }
     let id = random_id();
-    store(storage, &id);
+    store(storage, key, &id);
     id
 }
 
-/// Keeps `id` in `storage`; a full or blocked storage only costs the id's stability.
-pub fn store(storage: &JsValue, id: &str) {
-    let _ = super::invoke(storage, "setItem", &STORAGE_KEY.into(), &id.into());
+/// Keeps `id` in `storage` under `key`; a full or blocked storage only costs the
+/// id's stability.
+pub fn store(storage: &JsValue, key: &str, id: &str) {
+    let _ = super::invoke(storage, "setItem", &key.into(), &id.into());
 }
 
 /// 32 lowercase hex characters, as NIM's device ids.

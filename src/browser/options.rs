@@ -250,11 +250,17 @@ impl Options {
             ));
         }
         // Every rule holds: the device id may now be read from or written to storage.
-        // A shared session's id is the browser's (localStorage), as its tabs share it.
-        let (id, tab_device_id) = device_id::resolve(
-            o.device_id.as_deref(),
-            o.is_fixed_device_id.unwrap_or(false) || share_connection,
-        );
+        // A shared session's id is kept in localStorage, one per appKey + account, as
+        // every tab of the browser shares it.
+        let shared_key = concat(&[device_id::STORAGE_KEY, ":", &c.app_key, "\n", &c.account]);
+        let kept = if share_connection {
+            Some(shared_key.as_str())
+        } else {
+            o.is_fixed_device_id
+                .unwrap_or(false)
+                .then_some(device_id::STORAGE_KEY)
+        };
+        let (id, tab_device_id) = device_id::resolve(o.device_id.as_deref(), kept);
         c.device_id = id;
         c.secure_page = page_protocol().as_deref() == Some("https:");
         c.os = user_agent();

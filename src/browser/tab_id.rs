@@ -52,7 +52,7 @@ pub fn current() -> String {
         if tab.id.is_empty() {
             // Without sessionStorage, `stored` gives a new id, and the page keeps it.
             let storage = storage("sessionStorage").unwrap_or_default();
-            tab.id = stored(&storage);
+            tab.id = stored(&storage, STORAGE_KEY);
             if request_lock(&tab.id).is_ok() {
                 let (claim, resolve, _) = super::done::pending();
                 tab.claim = Some((claim.into(), resolve));
@@ -116,7 +116,11 @@ fn locked(lock: JsValue) -> JsValue {
         if lock.is_null() {
             // This page is a copy of the one that holds it: a new id, claimed in turn.
             tab.id = random_id();
-            store(&storage("sessionStorage").unwrap_or_default(), &tab.id);
+            store(
+                &storage("sessionStorage").unwrap_or_default(),
+                STORAGE_KEY,
+                &tab.id,
+            );
             let _ = request_lock(&tab.id);
             return JsValue::UNDEFINED;
         }

@@ -142,6 +142,25 @@ test('an explicit deviceId other than the shared one is a typed error in that ta
   });
 });
 
+test('the shared device id is kept in localStorage, one per appKey + account', { timeout: TEST_MS }, async () => {
+  await withPages(world, 'shared-device-id-kept', async (open) => {
+    const first = await newAccount(world.url);
+    const second = await newAccount(world.url);
+    const watchers = [await otherDevice(open, first), await otherDevice(open, second)];
+    const [tab] = await sharedTabs(open, world.url, first, 1);
+    const [otherTab] = await sharedTabs(open, world.url, second, 1);
+    const ids = [];
+    for (const [i, { account }] of [first, second].entries()) {
+      const page = i === 0 ? tab : otherTab;
+      const seen = await watchers[i].waitForFunction(() => window.__sdk.nim.getLoginPorts()[0]?.deviceId);
+      const kept = await page.evaluate((account) => localStorage.getItem(`nim-wasm:deviceId:demo\n${account}`), account);
+      assert.equal(await seen.jsonValue(), kept, 'the id the other device sees is the one kept');
+      ids.push(kept);
+    }
+    assert.notEqual(ids[0], ids[1], 'one id per account');
+  });
+});
+
 test('login-time options: the last tab to set them wins at the next login; callbacks stay per tab', { timeout: TEST_MS }, async () => {
   await withPages(world, 'shared-set-options', async (open) => {
     const login = await newAccount(world.url);
