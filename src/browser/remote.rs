@@ -75,7 +75,11 @@ fn message(t: &str) -> Object {
 /// default address is this page's: the worker has the page's origin.)
 fn plain(options: &Options) -> Object {
     let plain = Object::new();
-    for key in Object::keys(&options.merged).iter() {
+    // The merged options are an object of the SDK's own: its keys never throw.
+    for key in super::options::own_keys(&options.merged)
+        .unwrap_or_default()
+        .iter()
+    {
         let value = js_sys::Reflect::get(&options.merged, &key).unwrap_or_default();
         if !value.is_function() {
             let _ = js_sys::Reflect::set(&plain, &key, &value);

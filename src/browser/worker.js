@@ -54,9 +54,10 @@ function state() {
     : { status: 0, connected: false, ports: [] };
 }
 
-function send(port, message) {
-  message.state = state();
-  last = JSON.stringify(message.state);
+/** Posts `message` to `port` with the session's state (`now`: already read). */
+function send(port, message, now = state()) {
+  message.state = now;
+  last = JSON.stringify(now);
   try {
     port.postMessage(message);
   } catch {
@@ -66,8 +67,10 @@ function send(port, message) {
   }
 }
 
+/** Posts `message` to every tab, with the state read once for all. */
 function all(message) {
-  for (const port of tabs.keys()) send(port, { ...message });
+  const now = state();
+  for (const port of tabs.keys()) send(port, { ...message }, now);
 }
 
 /** Tells the tabs a state that changed without an event (a retry that started). */
