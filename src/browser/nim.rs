@@ -2,6 +2,7 @@
 
 use crate::core::text::concat;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
@@ -84,8 +85,6 @@ impl Inner {
         }
     }
 }
-
-use std::rc::Rc;
 
 thread_local! {
     /// One instance per account, as `NIM.getInstance` hands them out.
